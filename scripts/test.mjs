@@ -1,0 +1,38 @@
+// The project's test command: type-check and lint, build, then run every test file with
+// Node's built-in test runner. `--unit-only` skips the notebook and browser suites.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const unitOnly = process.argv.includes("--unit-only");
+const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`\n${cmd} ${args.join(" ")} failed (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+run("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+run("npx", ["eslint", "src", "test", "scripts"]);
+run("npx", ["tsc", "-p", "tsconfig.build.json"]);
+
+let files = findTests(join(root, "test")).sort();
+// slow suites (notebooks, browser) live in test/integration and test/e2e
+if (unitOnly) files = files.filter((f) => !/[\\/](integration|e2e)[\\/]/.test(f));
+if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
+run(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files]);

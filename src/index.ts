@@ -1,0 +1,17 @@
+/**
+ * @marble-lab/core — MARBLE in TypeScript.
+ * Pipeline: core numerics → geometry → model → postprocessing → decoding,
+ * with io, simulators, preprocessing, display and reporting at the edges.
+ */
+export * from "./core/index.js";
+export * from "./geometry/index.js";
+export * from "./model/index.js";
+export * from "./postprocessing/index.js";
+export * from "./decoding/index.js";
+export * from "./baselines/index.js";
+export * from "./preprocessing/index.js";
+export * from "./simulators/index.js";
+export * from "./io/index.js";
+export * from "./display/index.js";
+export * from "./reporting/index.js";
+export { VERSION } from "./version.js";
