@@ -28,7 +28,7 @@ function findTests(dir) {
 }
 
 run("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
-run("npx", ["eslint", "src", "test", "scripts"]);
+run("npx", ["eslint", "src", "test", "scripts", "bench"]);
 run("npx", ["tsc", "-p", "tsconfig.build.json"]);
 
 let files = findTests(join(root, "test")).sort();
