@@ -1,1 +1,1 @@
-export {};
+export * from "./rnn-weights.js";
