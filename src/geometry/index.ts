@@ -1,1 +1,14 @@
 export * from "./types.js";
+export { KDTree } from "./kdtree.js";
+export { kNearestNeighbors, radiusNeighbors, type NeighbourTable } from "./knn.js";
+export { furthestPointSampling, pointCloudDiameter } from "./sampling.js";
+export { symmetricDistanceAdjacency, blockDiagonal, connectedComponents } from "./adjacency.js";
+export { proximityGraph, assertConnected, GRAPH_TYPES, type GraphType, type ProximityGraphOptions } from "./graph.js";
+export { GeodesicNeighbourhood } from "./geodesic.js";
+export { localFrames, manifoldDimension, truncateFrames, globalFrames, orientFrames, type LocalFrames } from "./frames.js";
+export { computeConnections } from "./connections.js";
+export { directionalKernels, blockKernels } from "./kernels.js";
+export { randomWalkLaplacian, connectionLaplacian, weightedDegrees } from "./laplacian.js";
+export { createDiffusionOperator, heatKernelBasis, heatCoefficients, heatTermCount, scaledBesselI, type DiffusionOptions, type HeatCoefficients } from "./heat.js";
+export { splitMasks } from "./splits.js";
+export { constructDataset, type ConstructDatasetOptions, type PerPoint } from "./dataset.js";

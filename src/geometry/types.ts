@@ -71,4 +71,31 @@ export interface MarbleDataset {
   readonly testMask: Uint8Array;
   /** The options the dataset was built with (stored in checkpoints to rebuild it the same way). */
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * Scalar (n × n) directional-derivative kernels, one per frame direction. Equal to `kernels` with
+   * global gauges; with local gauges these are the kernels in the local frames before the block form.
+   */
+  readonly scalarKernels?: SparseMatrix[];
+  /** Local singular values (n × d, descending per node) with local gauges; null otherwise. */
+  readonly singularValues?: Float64Array | null;
+}
+
+/**
+ * Precomputed Chebyshev vectors of a fixed signal (see `heatKernelBasis(laplacian, x, { tMax, tol })`).
+ * For training, the network input x is fixed and only the diffusion time t is learned:
+ * exp(−tL)x = Σ_k c_k(t) V_k with V_k = T_k(L − I)x computed once, so each step costs one weighted sum
+ * of the `terms`. Since the kernels K_a are linear, K_a exp(−tL)x = Σ_k c_k(t) (K_a V_k): gradient
+ * features of the V_k can be precomputed too. With `transpose: true` the terms use Lᵀ.
+ */
+export interface HeatKernelBasis {
+  /** V_k = T_k(L − I) x, k = 0..K (K chosen from tMax and tol). */
+  readonly terms: Matrix[];
+  /** Largest t the basis is accurate for (to its tolerance). */
+  readonly tMax: number;
+  /** c_k(t), one per term. Throws for t < 0 or t > tMax. */
+  coefficients(t: number): Float64Array;
+  /** dc_k/dt: d/dt exp(−tL)x = −L exp(−tL)x = Σ_k c_k'(t) V_k. */
+  coefficientDerivatives(t: number): Float64Array;
+  /** Σ_k c_k(t) V_k = exp(−tL)x. */
+  combine(t: number): Matrix;
 }

@@ -1,0 +1,87 @@
+import type { SparseMatrix } from "../core/sparse.js";
+
+/**
+ * Bounded Dijkstra on a distance-weighted graph (edge length = 1 / stored weight, i.e. the
+ * Euclidean length for our 1/distance adjacency). For each call, returns the `count` nodes closest
+ * to `source` in graph-geodesic distance (the source first), or fewer if its component is smaller.
+ * Reuses its buffers across calls, so one instance serves all nodes.
+ */
+export class GeodesicNeighbourhood {
+  private readonly dist: Float64Array;
+  private readonly stamp: Int32Array;
+  private readonly done: Int32Array;
+  private epoch = 0;
+  private heapNode: Int32Array;
+  private heapKey: Float64Array;
+
+  constructor(private readonly adjacency: SparseMatrix) {
+    const n = adjacency.rows;
+    this.dist = new Float64Array(n);
+    this.stamp = new Int32Array(n);
+    this.done = new Int32Array(n);
+    this.heapNode = new Int32Array(64);
+    this.heapKey = new Float64Array(64);
+  }
+
+  /** Writes up to `count` nodes into out (nearest first) and returns how many. */
+  nearest(source: number, count: number, out: Int32Array): number {
+    const { rowPtr, colIdx, values } = this.adjacency;
+    const ep = ++this.epoch;
+    const dist = this.dist, stamp = this.stamp, done = this.done;
+    let size = 0;
+    const push = (node: number, key: number): void => {
+      if (size === this.heapNode.length) {
+        const hn = new Int32Array(size * 2); hn.set(this.heapNode); this.heapNode = hn;
+        const hk = new Float64Array(size * 2); hk.set(this.heapKey); this.heapKey = hk;
+      }
+      const H = this.heapNode, K = this.heapKey;
+      let c = size++;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (K[p] <= key) break;
+        H[c] = H[p]; K[c] = K[p];
+        c = p;
+      }
+      H[c] = node; K[c] = key;
+    };
+    const pop = (): number => {
+      const H = this.heapNode, K = this.heapKey;
+      const top = H[0];
+      const lastN = H[--size], lastK = K[size];
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= size) break;
+        const r = l + 1;
+        const m = r < size && K[r] < K[l] ? r : l;
+        if (K[m] >= lastK) break;
+        H[c] = H[m]; K[c] = K[m];
+        c = m;
+      }
+      H[c] = lastN; K[c] = lastK;
+      return top;
+    };
+    stamp[source] = ep;
+    dist[source] = 0;
+    push(source, 0);
+    let found = 0;
+    while (size > 0 && found < count) {
+      const key = this.heapKey[0];
+      const i = pop();
+      if (done[i] === ep || key > dist[i]) continue; // stale entry
+      done[i] = ep;
+      out[found++] = i;
+      for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
+        const j = colIdx[p];
+        if (done[j] === ep) continue;
+        const nd = key + 1 / values[p];
+        if (stamp[j] !== ep || nd < dist[j]) {
+          stamp[j] = ep;
+          dist[j] = nd;
+          push(j, nd);
+        }
+      }
+    }
+    return found;
+  }
+}
