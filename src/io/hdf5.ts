@@ -1,0 +1,181 @@
+/**
+ * HDF5 files (NWB, MATLAB v7.3) through h5wasm, the HDF5 C library compiled to WebAssembly.
+ * h5wasm is an ES module, so it is loaded lazily with a dynamic import and every function here is
+ * async. Files are opened read-only straight from disk.
+ */
+import { existsSync } from "node:fs";
+import { type NdArray, type NumericTypedArray, dtypeOfTypedArray, shapeSize } from "./dtype.js";
+import type { MatValue } from "./mat5.js";
+
+// The subset of h5wasm's API used here. (Its own typings are ESM-only and cannot be referenced
+// from this CommonJS build, so the shapes are restated.)
+interface H5Attribute {
+  value: unknown;
+}
+interface H5Node {
+  attrs: Record<string, H5Attribute>;
+}
+interface H5Group extends H5Node {
+  keys(): string[];
+  get(path: string): H5Group | H5Dataset | null;
+}
+interface H5Dataset extends H5Node {
+  shape: number[] | null;
+  dtype: unknown;
+  value: unknown;
+}
+interface H5File extends H5Group {
+  close(): void;
+}
+interface H5Lib {
+  ready: Promise<unknown>;
+  File: new (path: string, mode: "r") => H5File;
+}
+
+let h5: Promise<H5Lib> | null = null;
+
+async function h5wasm(): Promise<H5Lib> {
+  if (!h5) {
+    h5 = (import("h5wasm/node") as Promise<{ default: H5Lib }>).then(async (mod) => {
+      await mod.default.ready;
+      return mod.default;
+    });
+  }
+  return h5;
+}
+
+async function withFile<T>(path: string, fn: (file: H5File) => T): Promise<T> {
+  if (!existsSync(path)) throw new Error(`HDF5 file not found: ${path}`);
+  const lib = await h5wasm();
+  let file: H5File;
+  try {
+    file = new lib.File(path, "r");
+  } catch (err) {
+    throw new Error(`${path}: cannot open as HDF5 (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    return fn(file);
+  } finally {
+    file.close();
+  }
+}
+
+function isDataset(node: H5Group | H5Dataset): node is H5Dataset {
+  return !("keys" in node && typeof node.keys === "function");
+}
+
+function isTyped(v: unknown): v is NumericTypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+function datasetToNdArray(ds: H5Dataset, where: string): NdArray {
+  const value = ds.value;
+  const shape = ds.shape ?? [];
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    const data = typeof value === "bigint" ? BigInt64Array.of(value) : Float64Array.of(Number(value));
+    return { shape: [], dtype: dtypeOfTypedArray(data), fortranOrder: false, data };
+  }
+  if (!isTyped(value)) throw new Error(`${where}: dataset is not numeric (dtype ${JSON.stringify(ds.dtype)})`);
+  if (value.length !== shapeSize(shape)) throw new Error(`${where}: dataset size does not match its shape`);
+  return { shape: [...shape], dtype: dtypeOfTypedArray(value), fortranOrder: false, data: value };
+}
+
+/** Reads one numeric dataset (C order, HDF5's shape), e.g. "/acquisition/ElectricalSeries/data". */
+export async function readHdf5Dataset(path: string, datasetPath: string): Promise<NdArray> {
+  return withFile(path, (file) => {
+    const entity = file.get(datasetPath);
+    if (!entity) throw new Error(`${path}: no dataset "${datasetPath}"`);
+    if (!isDataset(entity)) throw new Error(`${path}: "${datasetPath}" is a group, not a dataset`);
+    return datasetToNdArray(entity, `${path}:${datasetPath}`);
+  });
+}
+
+export interface Hdf5Entry {
+  path: string;
+  kind: "group" | "dataset";
+  shape?: number[];
+  dtype?: string;
+  attrs: Record<string, unknown>;
+}
+
+function attrsOf(obj: H5Group | H5Dataset): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(obj.attrs)) {
+    try {
+      out[name] = obj.attrs[name].value;
+    } catch {
+      out[name] = undefined;
+    }
+  }
+  return out;
+}
+
+/** Lists every group and dataset (depth first) with shapes, dtypes and attributes. */
+export async function listHdf5(path: string): Promise<Hdf5Entry[]> {
+  return withFile(path, (file) => {
+    const out: Hdf5Entry[] = [];
+    const walk = (group: H5Group, prefix: string) => {
+      for (const key of group.keys()) {
+        const p = `${prefix}/${key}`;
+        const child = group.get(key);
+        if (!child) continue;
+        if (!isDataset(child)) {
+          out.push({ path: p, kind: "group", attrs: attrsOf(child) });
+          walk(child, p);
+        } else {
+          const ds = child;
+          out.push({ path: p, kind: "dataset", shape: ds.shape ?? [], dtype: JSON.stringify(ds.dtype), attrs: attrsOf(ds) });
+        }
+      }
+    };
+    walk(file, "");
+    return out;
+  });
+}
+
+function matValueFrom(entity: H5Group | H5Dataset, where: string): MatValue {
+  const attrs = attrsOf(entity);
+  const cls = typeof attrs.MATLAB_class === "string" ? attrs.MATLAB_class : "";
+  if (!isDataset(entity)) {
+    const group = entity;
+    const fieldNames = group.keys();
+    const rec: Record<string, MatValue> = {};
+    for (const f of fieldNames) {
+      const child = group.get(f);
+      if (child) rec[f] = matValueFrom(child, `${where}.${f}`);
+    }
+    return { kind: "struct", shape: [1, 1], fieldNames, elements: [rec] };
+  }
+  const ds = entity;
+  // MATLAB writes an m × n array as an HDF5 dataset of shape (n, m): the bytes are column-major.
+  const shape = [...(ds.shape ?? [])].reverse();
+  if (cls === "cell" || cls === "struct") return { kind: "unsupported", matlabClass: cls, shape };
+  if (cls === "char") {
+    const codes = ds.value;
+    const text = isTyped(codes) ? String.fromCharCode(...Array.from(codes as ArrayLike<number>)) : String(codes);
+    return { kind: "char", shape, value: text };
+  }
+  const arr = datasetToNdArray(ds, where);
+  return {
+    kind: "numeric",
+    matlabClass: cls || "double",
+    shape,
+    dtype: cls === "logical" ? "b1" : arr.dtype,
+    fortranOrder: true,
+    data: arr.data,
+    imag: null,
+  };
+}
+
+/** Reads every top-level variable of a MATLAB v7.3 MAT-file (HDF5). Cell arrays come back `unsupported`. */
+export async function readMat73(path: string): Promise<Record<string, MatValue>> {
+  return withFile(path, (file) => {
+    const out: Record<string, MatValue> = {};
+    for (const key of file.keys()) {
+      if (key.startsWith("#")) continue; // MATLAB's #refs# group holds cell contents
+      const child = file.get(key);
+      if (child) out[key] = matValueFrom(child, `${path}:${key}`);
+    }
+    return out;
+  });
+}
