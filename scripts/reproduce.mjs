@@ -1,0 +1,367 @@
+// `npm run reproduce`: rebuilds the library, registers the notebook kernel, runs every notebook
+// headless into results/<timestamp>/ (executed notebooks, figures, results.json, results.md) and
+// exits non-zero when a notebook errors or a check against the paper fails.
+//
+//   npm run reproduce                    quick settings (minutes)
+//   npm run reproduce -- --full          the paper's settings (hours)
+//   npm run reproduce -- --only 01,05    a subset, by number or name
+//   npm run reproduce -- --list          list the notebooks
+//   npm run reproduce -- --stamp         strip outputs and refresh notebook metadata before a commit
+//
+// Other options: --out DIR, --notebooks-dir DIR, --no-build, --timeout SECONDS (per cell).
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { jupyterEnv, KERNEL_NAME, PYTHON, setupKernel } from "./setup-kernel.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+function writeAtomic(path, data) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export function parseArgs(argv) {
+  const opts = {
+    mode: "quick",
+    only: null,
+    out: null,
+    notebooksDir: join(root, "notebooks"),
+    build: true,
+    timeout: null,
+    list: false,
+    stamp: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--full": opts.mode = "full"; break;
+      case "--quick": opts.mode = "quick"; break;
+      case "--only": opts.only = value().split(",").map((s) => s.trim()).filter(Boolean); break;
+      case "--out": opts.out = resolve(value()); break;
+      case "--notebooks-dir": opts.notebooksDir = resolve(value()); break;
+      case "--no-build": opts.build = false; break;
+      case "--timeout": {
+        const t = Number(value());
+        if (!(t >= 0)) throw new Error(`--timeout must be a number of seconds ≥ 0 (0 = none), got ${argv[i]}`);
+        opts.timeout = t;
+        break;
+      }
+      case "--list": opts.list = true; break;
+      case "--stamp": opts.stamp = true; break;
+      case "-h": case "--help": opts.help = true; break;
+      default: throw new Error(`unknown option ${argv[i]} (see the header of scripts/reproduce.mjs)`);
+    }
+  }
+  return opts;
+}
+
+/** Notebooks in run order: files named NN-name.ipynb. */
+export function listNotebooks(dir) {
+  if (!existsSync(dir)) throw new Error(`notebook folder ${dir} does not exist`);
+  return readdirSync(dir)
+    .filter((f) => /^\d\d-.+\.ipynb$/.test(f))
+    .sort()
+    .map((f) => ({ id: f.replace(/\.ipynb$/, ""), path: join(dir, f) }));
+}
+
+export function selectNotebooks(all, only) {
+  if (!only) return all;
+  const chosen = all.filter((nb) => only.some((o) => nb.id === o || nb.id.startsWith(o.length <= 2 ? `${o.padStart(2, "0")}-` : o)));
+  const unknown = only.filter((o) => !all.some((nb) => nb.id === o || nb.id.startsWith(o.length <= 2 ? `${o.padStart(2, "0")}-` : o)));
+  if (unknown.length) {
+    throw new Error(`--only: no notebook matches ${unknown.join(", ")}; available: ${all.map((n) => n.id).join(", ")}`);
+  }
+  return chosen;
+}
+
+export function sha256File(path) {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+function libraryVersion() {
+  return JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+}
+
+/** Strips outputs and execution counts; refreshes metadata.marble's version and data checksums. */
+export function stampNotebook(path) {
+  const nb = JSON.parse(readFileSync(path, "utf8"));
+  for (const cell of nb.cells) {
+    if (cell.cell_type === "code") {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+    if (cell.metadata) {
+      delete cell.metadata.execution;
+      delete cell.metadata.collapsed;
+      delete cell.metadata.scrolled;
+    }
+  }
+  const marble = (nb.metadata.marble ??= {});
+  marble.libraryVersion = libraryVersion();
+  marble.seeds ??= {};
+  for (const d of marble.data ?? []) {
+    const file = join(root, d.path);
+    if (existsSync(file)) d.sha256 = sha256File(file);
+  }
+  nb.metadata.kernelspec = { name: KERNEL_NAME, display_name: "TypeScript", language: "typescript" };
+  writeAtomic(path, JSON.stringify(nb, null, 1) + "\n");
+}
+
+/** Compares the data files a notebook declares with their recorded checksums. */
+function checkData(nbPath) {
+  const nb = JSON.parse(readFileSync(nbPath, "utf8"));
+  return (nb.metadata?.marble?.data ?? []).map((d) => {
+    const file = join(root, d.path);
+    if (!existsSync(file)) return { path: d.path, status: "missing" };
+    const actual = sha256File(file);
+    return { path: d.path, status: actual === d.sha256 ? "ok" : "checksum mismatch", expected: d.sha256, actual };
+  });
+}
+
+// Executes a notebook cell by cell with nbclient, stops at the first failing cell, and always
+// writes what was executed (tslab reports errors as stderr streams, so the driver collects them).
+const DRIVER = String.raw`
+import json, os, sys, time
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+src, out, timeout, kernel = sys.argv[1], sys.argv[2], int(float(sys.argv[3])), sys.argv[4]
+nb = nbformat.read(src, as_version=4)
+client = NotebookClient(nb, timeout=(None if timeout <= 0 else timeout), kernel_name=kernel,
+                        resources={"metadata": {"path": os.path.dirname(os.path.abspath(src))}})
+code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+failure = None
+def emit(**kw):
+    print(json.dumps(kw), flush=True)
+try:
+    with client.setup_kernel():
+        for n, idx in enumerate(code):
+            cell = nb.cells[idx]
+            t0 = time.time()
+            try:
+                client.execute_cell(cell, idx)
+            except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+                msgs = [o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+                msgs += ["%s: %s" % (o.get("ename", ""), o.get("evalue", "")) for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                detail = "".join(msgs).strip() or str(e).strip().splitlines()[-1:]
+                failure = {"cell": n + 1, "of": len(code), "kind": type(e).__name__, "message": detail if isinstance(detail, str) else " ".join(detail)}
+                break
+            finally:
+                emit(event="cell", index=n + 1, of=len(code), seconds=round(time.time() - t0, 2))
+except Exception as e:
+    failure = failure or {"cell": None, "of": len(code), "kind": type(e).__name__, "message": str(e)}
+nbformat.write(nb, out)
+emit(event="done", failure=failure)
+`;
+
+function runNotebook(nb, outDir, env, timeout, onCell) {
+  return new Promise((resolvePromise) => {
+    const outPath = join(outDir, `${nb.id}.ipynb`);
+    const child = spawn(PYTHON, ["-c", DRIVER, nb.path, outPath, String(timeout), KERNEL_NAME], {
+      cwd: dirname(nb.path),
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let buf = "";
+    let done = null;
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        try {
+          const ev = JSON.parse(line);
+          if (ev.event === "cell") onCell(ev);
+          else if (ev.event === "done") done = ev;
+        } catch {
+          // not one of the driver's lines
+        }
+      }
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("close", (code) => {
+      if (!done) {
+        const tail = stderr.trim().split("\n").slice(-5).join("\n");
+        done = { failure: { cell: null, kind: "DriverError", message: `notebook driver exited ${code}: ${tail}` } };
+      }
+      resolvePromise({ outPath, failure: done.failure });
+    });
+  });
+}
+
+function readExperiments(outDir) {
+  const dir = join(outDir, "experiments");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")));
+}
+
+function timestamp() {
+  return new Date().toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+}
+
+function gitCommit() {
+  const r = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function writeSummary(outDir, run, notebooks, reporting) {
+  const experiments = readExperiments(outDir);
+  for (const nb of notebooks) {
+    nb.experiments = experiments.filter((e) => e.notebook === nb.id).map((e) => e.experiment);
+    if (nb.status === "ran") {
+      const mine = experiments.filter((e) => e.notebook === nb.id);
+      nb.status = mine.length === 0 ? "no results" : mine.every((e) => e.passed) ? "passed" : "check failed";
+    }
+  }
+  const passed = notebooks.every((n) => n.status === "passed") && experiments.every((e) => e.passed);
+  const summary = { run: { ...run, finishedAt: new Date().toISOString() }, passed, notebooks, experiments };
+  writeAtomic(join(outDir, "results.json"), JSON.stringify(summary, null, 2) + "\n");
+  const lines = [
+    `# MarbleLab reproduction — ${run.mode} mode`,
+    "",
+    `Started ${run.startedAt}, library ${run.libraryVersion}${run.gitCommit ? `, commit ${run.gitCommit}` : ""}, Node ${run.node}. ` +
+      `Overall: **${passed ? "all checks pass" : "some checks fail or notebooks errored"}**.`,
+    "",
+    "| notebook | status | time (s) | note |",
+    "|---|---|---|---|",
+    ...notebooks.map((n) => `| ${n.id} | ${n.status} | ${n.seconds ?? "—"} | ${(n.error ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 300)} |`),
+    "",
+    experiments.length ? reporting.resultsMarkdown(experiments) : "No experiment recorded results.\n",
+  ];
+  writeAtomic(join(outDir, "results.md"), lines.join("\n"));
+  return summary;
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  let opts;
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    console.error(`reproduce: ${err.message}`);
+    return 2;
+  }
+  if (opts.help) {
+    console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).slice(0, 12).join("\n"));
+    return 0;
+  }
+  const all = listNotebooks(opts.notebooksDir);
+  let selected;
+  try {
+    selected = selectNotebooks(all, opts.only);
+  } catch (err) {
+    console.error(`reproduce: ${err.message}`);
+    return 2;
+  }
+  if (opts.list) {
+    for (const nb of all) console.log(nb.id);
+    return 0;
+  }
+  if (opts.stamp) {
+    for (const nb of selected) {
+      stampNotebook(nb.path);
+      console.log(`stamped ${relative(root, nb.path)}`);
+    }
+    return 0;
+  }
+
+  spawnSync(process.execPath, [join(root, "scripts", "link-self.mjs")], { cwd: root, stdio: "inherit" });
+  if (opts.build) {
+    console.log("reproduce: building the library (npm run build)…");
+    const b = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+    if (b.status !== 0) {
+      console.error("reproduce: the library build failed; fix the type errors above first");
+      return 1;
+    }
+  }
+  try {
+    setupKernel();
+  } catch (err) {
+    console.error(`reproduce: ${err.message}`);
+    return 1;
+  }
+  const reporting = createRequire(import.meta.url)(join(root, "dist", "reporting", "index.js"));
+
+  const outDir = opts.out ?? join(root, "results", timestamp());
+  mkdirSync(outDir, { recursive: true });
+  const timeout = opts.timeout ?? (opts.mode === "full" ? 0 : 1800);
+  const run = {
+    startedAt: new Date().toISOString(),
+    mode: opts.mode,
+    libraryVersion: libraryVersion(),
+    gitCommit: gitCommit(),
+    node: process.version,
+    argv,
+    outDir,
+  };
+  console.log(`reproduce: ${selected.length} notebook(s), ${opts.mode} mode → ${relative(process.cwd(), outDir) || "."}`);
+  const notebooks = [];
+  const t0 = Date.now();
+  for (const [k, nb] of selected.entries()) {
+    const data = checkData(nb.path);
+    const bad = data.filter((d) => d.status === "checksum mismatch");
+    for (const d of bad) console.warn(`  warning: ${d.path}: checksum differs from the notebook's metadata`);
+    const env = {
+      ...jupyterEnv(root),
+      MARBLE_MODE: opts.mode,
+      MARBLE_RESULTS_DIR: outDir,
+      MARBLE_NOTEBOOK: nb.id,
+      MARBLE_REPO_ROOT: root,
+    };
+    const start = Date.now();
+    const tty = process.stdout.isTTY;
+    const head = `[${k + 1}/${selected.length}] ${nb.id}`;
+    if (tty) process.stdout.write(head);
+    else console.log(`${head}  started`);
+    const { failure } = await runNotebook(nb, outDir, env, timeout, (ev) => {
+      const line = `${head}  cell ${ev.index}/${ev.of}  ${((Date.now() - start) / 1000).toFixed(0)} s`;
+      if (tty) process.stdout.write(`\r${line}   `);
+      else console.log(line);
+    });
+    const seconds = Number(((Date.now() - start) / 1000).toFixed(1));
+    const entry = { id: nb.id, status: failure ? "error" : "ran", seconds, data };
+    if (failure) {
+      entry.error = `cell ${failure.cell ?? "?"}${failure.of ? `/${failure.of}` : ""}: ${failure.message}`;
+    }
+    notebooks.push(entry);
+    // the summary is rewritten after every notebook so an interrupted run still leaves one
+    writeSummary(outDir, run, notebooks, reporting);
+    const status = notebooks[notebooks.length - 1].status;
+    process.stdout.write(`${tty ? "\r" : ""}${head}  ${status}  ${seconds} s${tty ? " ".repeat(20) : ""}\n`);
+    if (failure) console.log(`    ${entry.error.split("\n").slice(0, 6).join("\n    ")}`);
+  }
+  const summary = writeSummary(outDir, run, notebooks, reporting);
+  const failedChecks = summary.experiments.flatMap((e) => e.checks.filter((c) => c.passed === false).map((c) => `${e.experiment}: ${c.name}`));
+  console.log(`\nreproduce: ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${join(relative(process.cwd(), outDir) || ".", "results.md")}`);
+  for (const f of failedChecks) console.log(`  failed check — ${f}`);
+  console.log(summary.passed ? "reproduce: all checks pass" : "reproduce: FAILED (see results.md)");
+  return summary.passed ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`reproduce: ${err.stack ?? err}`);
+      process.exit(1);
+    },
+  );
+}

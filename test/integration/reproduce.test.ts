@@ -1,0 +1,60 @@
+// End to end: `scripts/reproduce.mjs` runs fixture notebooks on the real tslab kernel through
+// Debian's nbclient, and its summary reflects a passing notebook, a failing check and a throwing
+// cell. Needs the built library (npm test builds first) and Debian's Jupyter packages.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(__dirname, "..", "..");
+
+test("reproduce runs notebooks headless and reports checks and errors", { timeout: 300_000 }, () => {
+  const out = mkdtempSync(join(tmpdir(), "marble-reproduce-"));
+  try {
+    const r = spawnSync(
+      process.execPath,
+      [join(root, "scripts", "reproduce.mjs"), "--notebooks-dir", join(__dirname, "fixtures", "notebooks"), "--out", out, "--no-build"],
+      { cwd: root, encoding: "utf8", env: { ...process.env, MARBLE_RESULTS_DIR: "" } },
+    );
+    assert.equal(r.status, 1, `expected exit 1 (one failing check, one throwing cell)\n${r.stdout}\n${r.stderr}`);
+    const summary = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    const status = Object.fromEntries(summary.notebooks.map((n: { id: string; status: string }) => [n.id, n.status]));
+    assert.deepEqual(status, { "01-smoke": "passed", "02-failing-check": "check failed", "03-throws": "error" });
+    assert.equal(summary.passed, false);
+    const thrown = summary.notebooks.find((n: { id: string }) => n.id === "03-throws");
+    assert.match(thrown.error, /cell 2\/3/);
+    assert.match(thrown.error, /deliberate failure 1/);
+
+    const smoke = summary.experiments.find((e: { experiment: string }) => e.experiment === "smoke");
+    assert.equal(smoke.notebook, "01-smoke");
+    assert.equal(smoke.mode, "quick");
+    assert.deepEqual(smoke.checks.map((c: { passed: boolean | null }) => c.passed), [true, true, null]);
+
+    // executed notebooks keep their outputs, including the inline figure; the figure files exist
+    const executed = JSON.parse(readFileSync(join(out, "01-smoke.ipynb"), "utf8"));
+    const outputs = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? []);
+    assert.ok(outputs.some((o: { data?: Record<string, unknown> }) => o.data && "image/svg+xml" in o.data), "no inline SVG figure");
+    for (const ext of ["svg", "png", "vl.json"]) assert.ok(existsSync(join(out, "figures", `smoke-scatter.${ext}`)), ext);
+    const png = readFileSync(join(out, "figures", "smoke-scatter.png"));
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+    assert.ok(existsSync(join(out, "03-throws.ipynb")), "a failed notebook is still saved");
+
+    const md = readFileSync(join(out, "results.md"), "utf8");
+    assert.match(md, /\| 02-failing-check \| check failed \|/);
+    assert.match(md, /\| failing-check \| value far from paper \| 1 \| 2 \| .* \| FAIL \|/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("reproduce rejects an unknown --only selection", () => {
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "scripts", "reproduce.mjs"), "--notebooks-dir", join(__dirname, "fixtures", "notebooks"), "--only", "99", "--no-build"],
+    { cwd: root, encoding: "utf8" },
+  );
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no notebook matches 99; available: 01-smoke, 02-failing-check, 03-throws/);
+});
