@@ -1,0 +1,44 @@
+"""Serves MarbleLab's JupyterLab application (built into ../build/app) with jupyterlab_server.
+
+Run with Debian's interpreter: /usr/bin/python3 extension/app/main.py --ServerApp.root_dir=... ;
+scripts/lab.mjs passes the options (127.0.0.1, a token, the notebook folder).
+"""
+import json
+import os
+
+from jupyterlab_server import LabServerApp
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.join(os.path.dirname(HERE), "build", "app")
+STATE = os.environ.get("MARBLE_LAB_STATE", os.path.join(os.path.dirname(os.path.dirname(HERE)), ".cache", "lab"))
+
+# keep configuration files elsewhere on the machine out of this app
+os.environ["JUPYTER_NO_CONFIG"] = "1"
+
+with open(os.path.join(os.path.dirname(HERE), "package.json")) as fid:
+    VERSION = json.load(fid)["version"]
+
+
+def _jupyter_server_extension_points():
+    return [{"module": __name__, "app": MarbleLabApp}]
+
+
+class MarbleLabApp(LabServerApp):
+    name = __name__
+    extension_url = "/lab"
+    default_url = "/lab"
+    app_url = "/lab"
+    load_other_extensions = False
+    app_name = "MarbleLab"
+    app_version = VERSION
+    app_settings_dir = os.path.join(BUILD, "application_settings")
+    schemas_dir = os.path.join(BUILD, "schemas")
+    static_dir = BUILD
+    templates_dir = os.path.join(HERE, "templates")
+    themes_dir = os.path.join(BUILD, "themes")
+    user_settings_dir = os.path.join(STATE, "user_settings")
+    workspaces_dir = os.path.join(STATE, "workspaces")
+
+
+if __name__ == "__main__":
+    MarbleLabApp.launch_instance()

@@ -1,0 +1,68 @@
+// What a renderer builds from a payload: Plotly traces and layout, plus the bookkeeping
+// that maps plotted points back to node ids for linked selection.
+
+/** A trace that draws the current linked selection of its figure. */
+export interface HighlightTarget {
+  /** Index of the (initially empty) highlight trace. */
+  trace: number;
+  /** Node id of each candidate point. */
+  ids: ArrayLike<number>;
+  /** Coordinates of each candidate point (x, y and, for 3-D, z). */
+  coords: ArrayLike<number>[];
+}
+
+export interface Figure {
+  data: any[];
+  layout: any;
+  /** Plot height in pixels. */
+  height: number;
+  /** Traces whose points can be box/lasso-selected: trace index → node ids of its points. */
+  selectable: Map<number, ArrayLike<number>>;
+  highlights: HighlightTarget[];
+}
+
+/** d3's category10: the same palette as the kernel-side SVG fallbacks. */
+export const CATEGORY_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const HIGHLIGHT_COLOR = "#e41a1c";
+
+/** Axis name suffix of panel k: "", "2", "3", … */
+export function axisSuffix(k: number): string {
+  return k === 0 ? "" : String(k + 1);
+}
+
+/** Columns and rows for `panels` panels, at most three per row. */
+export function grid(panels: number): { cols: number; rows: number } {
+  const cols = Math.min(panels, 3);
+  return { cols, rows: Math.ceil(panels / cols) };
+}
+
+/** Column j of a row-major [n, d] array, as float32. */
+export function column(values: ArrayLike<number>, d: number, j: number, rows?: ArrayLike<number>): Float32Array {
+  const n = rows ? rows.length : values.length / d;
+  const out = new Float32Array(n);
+  for (let t = 0; t < n; t++) out[t] = values[(rows ? rows[t] : t) * d + j];
+  return out;
+}
+
+/** A title annotation above panel k. */
+export function panelTitle(k: number, text: string): any {
+  const s = axisSuffix(k);
+  return { text, xref: `x${s} domain`, yref: `y${s} domain`, x: 0.5, y: 1.0, yanchor: "bottom", showarrow: false, font: { size: 13 } };
+}
+
+/** An empty scatter trace that draws highlighted nodes as red rings. */
+export function highlightTrace(type: string, extra: any = {}): any {
+  return {
+    type,
+    mode: "markers",
+    name: "linked selection",
+    showlegend: false,
+    hoverinfo: "skip",
+    meta: "highlight",
+    x: [],
+    y: [],
+    ...(type === "scatter3d" ? { z: [] } : {}),
+    marker: { symbol: "circle-open", size: type === "scatter3d" ? 5 : 9, color: HIGHLIGHT_COLOR, line: { width: 2, color: HIGHLIGHT_COLOR } },
+    ...extra,
+  };
+}

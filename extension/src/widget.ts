@@ -1,0 +1,196 @@
+// The renderer widget shared by the three MIME types: a toolbar (status, PNG/SVG export)
+// above a Plotly plot, wired to the page-wide selection bus.
+import { Widget } from "@lumino/widgets";
+import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { DISTANCES_MIME, FLOWFIELD_MIME, LATENT_MIME, type MarblePayload } from "./payload";
+import type { Figure } from "./figure";
+import { buildFlowField } from "./flowfield";
+import { buildLatent } from "./latent";
+import { buildDistances } from "./distances";
+import { selectionBus, type SelectionEvent } from "./selection";
+
+let plotlyPromise: Promise<any> | undefined;
+
+/** Plotly is large: load it once, on the first figure. */
+export function loadPlotly(): Promise<any> {
+  plotlyPromise ??= import(/* webpackChunkName: "marble-plotly" */ "plotly.js-dist-min").then((m: any) => m.default ?? m);
+  return plotlyPromise;
+}
+
+const EXPECTED_KIND: Record<string, string> = { [FLOWFIELD_MIME]: "flowfield", [LATENT_MIME]: "latent", [DISTANCES_MIME]: "distances" };
+
+/** Builds the Plotly figure for a payload of the given MIME type; throws on bad payloads. */
+export function buildFigure(mimeType: string, payload: MarblePayload): Figure {
+  if (!payload || typeof payload !== "object") throw new Error("payload is not an object");
+  if (payload.version !== 1) throw new Error(`payload version ${String((payload as { version?: unknown }).version)} is not supported (expected 1); update the extension`);
+  if (payload.kind !== EXPECTED_KIND[mimeType]) throw new Error(`payload kind "${payload.kind}" does not match ${mimeType}`);
+  switch (payload.kind) {
+    case "flowfield":
+      return buildFlowField(payload);
+    case "latent":
+      return buildLatent(payload);
+    case "distances":
+      return buildDistances(payload);
+  }
+}
+
+let widgetCount = 0;
+
+export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer {
+  readonly mimeType: string;
+  private readonly figureId = `marble-figure-${++widgetCount}`;
+  private readonly plotDiv: HTMLDivElement;
+  private readonly status: HTMLSpanElement;
+  private plotly: any = null;
+  private figure: Figure | null = null;
+  private datasetId = "";
+  private unsubscribe: (() => void) | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  private lastWidth = 0;
+  private fileName = "figure";
+
+  constructor(options: IRenderMime.IRendererOptions) {
+    super();
+    this.mimeType = options.mimeType;
+    this.addClass("marble-figure");
+    this.node.dataset.figureId = this.figureId;
+    const toolbar = document.createElement("div");
+    toolbar.className = "marble-toolbar";
+    this.status = document.createElement("span");
+    this.status.className = "marble-status";
+    toolbar.appendChild(this.status);
+    for (const format of ["png", "svg"] as const) {
+      const button = document.createElement("button");
+      button.className = "marble-export";
+      button.dataset.format = format;
+      button.textContent = format.toUpperCase();
+      button.title = `Download this figure as ${format.toUpperCase()}`;
+      button.addEventListener("click", () => void this.exportImage(format));
+      toolbar.appendChild(button);
+    }
+    this.plotDiv = document.createElement("div");
+    this.plotDiv.className = "marble-plot";
+    this.node.appendChild(toolbar);
+    this.node.appendChild(this.plotDiv);
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const payload = model.data[this.mimeType] as unknown as MarblePayload;
+    let figure: Figure;
+    try {
+      figure = buildFigure(this.mimeType, payload);
+    } catch (e) {
+      this.showError(e as Error);
+      return;
+    }
+    this.figure = figure;
+    this.fileName = (payload.title || payload.kind).replace(/[^\w.-]+/g, "_");
+    this.node.dataset.kind = payload.kind;
+    this.node.dataset.datasetId = payload.datasetId;
+    const Plotly = (this.plotly = await loadPlotly());
+    this.plotDiv.style.height = `${figure.height}px`;
+    await Plotly.react(this.plotDiv, figure.data, { ...figure.layout, height: figure.height, autosize: true }, { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] });
+    this.node.dataset.rendered = "true";
+    this.listenToPlot();
+    if (payload.datasetId !== this.datasetId) {
+      this.unsubscribe?.();
+      this.datasetId = payload.datasetId;
+      this.unsubscribe = selectionBus.subscribe(this.datasetId, (ev) => void this.onSelection(ev));
+    }
+    const current = selectionBus.current(this.datasetId);
+    if (current && current.source !== this.figureId) await this.onSelection(current);
+    this.setStatus("");
+  }
+
+  private listened = false;
+
+  /** Box/lasso selection → node ids → every figure of the same dataset. */
+  private listenToPlot(): void {
+    if (this.listened) return;
+    this.listened = true;
+    const gd = this.plotDiv as any;
+    gd.on("plotly_selected", (ev: { points?: { curveNumber: number; pointIndex?: number; pointNumber?: number }[] } | undefined) => {
+      if (!this.figure || !ev || !ev.points) return;
+      const ids = new Set<number>();
+      for (const pt of ev.points) {
+        const nodeIds = this.figure.selectable.get(pt.curveNumber);
+        const k = pt.pointIndex ?? pt.pointNumber;
+        if (nodeIds && k !== undefined) ids.add(nodeIds[k]);
+      }
+      this.setStatus(`${ids.size} node${ids.size === 1 ? "" : "s"} selected`);
+      selectionBus.publish({ datasetId: this.datasetId, nodeIds: ids, source: this.figureId });
+    });
+    gd.on("plotly_deselect", () => {
+      this.setStatus("");
+      selectionBus.publish({ datasetId: this.datasetId, nodeIds: null, source: this.figureId });
+    });
+  }
+
+  private async onSelection(ev: SelectionEvent): Promise<void> {
+    if (ev.source === this.figureId || !this.figure || !this.plotly) return;
+    let shown = 0;
+    for (const target of this.figure.highlights) {
+      const keep: number[] = [];
+      if (ev.nodeIds) for (let i = 0; i < target.ids.length; i++) if (ev.nodeIds.has(target.ids[i])) keep.push(i);
+      shown += keep.length;
+      const update: Record<string, number[][]> = {};
+      ["x", "y", "z"].slice(0, target.coords.length).forEach((axis, j) => {
+        update[axis] = [keep.map((i) => target.coords[j][i])];
+      });
+      await this.plotly.restyle(this.plotDiv, update, [target.trace]);
+    }
+    this.node.dataset.highlighted = String(shown);
+    this.setStatus(ev.nodeIds ? `${shown} linked node${shown === 1 ? "" : "s"} highlighted` : "");
+  }
+
+  private setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
+  private showError(e: Error): void {
+    this.node.dataset.error = "true";
+    this.plotDiv.textContent = "";
+    const pre = document.createElement("pre");
+    pre.className = "marble-error";
+    pre.textContent = `Cannot render ${this.mimeType}: ${e.message}`;
+    this.plotDiv.appendChild(pre);
+  }
+
+  /** Downloads the figure through Plotly's image export (WebGL layers are rasterised into SVG). */
+  async exportImage(format: "png" | "svg"): Promise<void> {
+    if (!this.plotly || !this.figure) return;
+    const full = (this.plotDiv as any)._fullLayout;
+    await this.plotly.downloadImage(this.plotDiv, {
+      format,
+      filename: this.fileName,
+      width: full?.width ?? 800,
+      height: full?.height ?? this.figure.height,
+      scale: format === "png" ? 2 : 1,
+    });
+  }
+
+  protected override onAfterAttach(): void {
+    if (typeof ResizeObserver === "undefined") return;
+    this.resizeObserver = new ResizeObserver(() => {
+      const width = this.node.clientWidth;
+      if (this.plotly && this.figure && width > 0 && width !== this.lastWidth) {
+        this.lastWidth = width;
+        this.plotly.Plots.resize(this.plotDiv);
+      }
+    });
+    this.resizeObserver.observe(this.node);
+  }
+
+  protected override onBeforeDetach(): void {
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.unsubscribe?.();
+    this.resizeObserver?.disconnect();
+    if (this.plotly) this.plotly.purge(this.plotDiv);
+    super.dispose();
+  }
+}
