@@ -28,49 +28,42 @@ export class GeodesicNeighbourhood {
     const { rowPtr, colIdx, values } = this.adjacency;
     const ep = ++this.epoch;
     const dist = this.dist, stamp = this.stamp, done = this.done;
-    let size = 0;
-    const push = (node: number, key: number): void => {
-      if (size === this.heapNode.length) {
-        const hn = new Int32Array(size * 2); hn.set(this.heapNode); this.heapNode = hn;
-        const hk = new Float64Array(size * 2); hk.set(this.heapKey); this.heapKey = hk;
-      }
-      const H = this.heapNode, K = this.heapKey;
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (K[p] <= key) break;
-        H[c] = H[p]; K[c] = K[p];
-        c = p;
-      }
-      H[c] = node; K[c] = key;
-    };
-    const pop = (): number => {
-      const H = this.heapNode, K = this.heapKey;
-      const top = H[0];
-      const lastN = H[--size], lastK = K[size];
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        const m = r < size && K[r] < K[l] ? r : l;
-        if (K[m] >= lastK) break;
-        H[c] = H[m]; K[c] = K[m];
-        c = m;
-      }
-      H[c] = lastN; K[c] = lastK;
-      return top;
-    };
+    let H = this.heapNode, K = this.heapKey;
+    // binary min-heap with lazy deletion (stale entries are skipped when popped)
+    let size = 1;
+    H[0] = source;
+    K[0] = 0;
     stamp[source] = ep;
     dist[source] = 0;
-    push(source, 0);
     let found = 0;
     while (size > 0 && found < count) {
-      const key = this.heapKey[0];
-      const i = pop();
-      if (done[i] === ep || key > dist[i]) continue; // stale entry
+      const i = H[0], key = K[0];
+      // pop
+      size--;
+      if (size > 0) {
+        const lastN = H[size], lastK = K[size];
+        let c = 0;
+        for (;;) {
+          const l = 2 * c + 1;
+          if (l >= size) break;
+          const r = l + 1;
+          const m = r < size && K[r] < K[l] ? r : l;
+          if (K[m] >= lastK) break;
+          H[c] = H[m]; K[c] = K[m];
+          c = m;
+        }
+        H[c] = lastN; K[c] = lastK;
+      }
+      if (done[i] === ep || key > dist[i]) continue;
       done[i] = ep;
       out[found++] = i;
+      if (found === count) break;
+      const need = size + (rowPtr[i + 1] - rowPtr[i]);
+      if (need > H.length) {
+        const cap = Math.max(need, 2 * H.length);
+        const hn = new Int32Array(cap); hn.set(H); H = this.heapNode = hn;
+        const hk = new Float64Array(cap); hk.set(K); K = this.heapKey = hk;
+      }
       for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
         const j = colIdx[p];
         if (done[j] === ep) continue;
@@ -78,7 +71,15 @@ export class GeodesicNeighbourhood {
         if (stamp[j] !== ep || nd < dist[j]) {
           stamp[j] = ep;
           dist[j] = nd;
-          push(j, nd);
+          // push
+          let c = size++;
+          while (c > 0) {
+            const q = (c - 1) >> 1;
+            if (K[q] <= nd) break;
+            H[c] = H[q]; K[c] = K[q];
+            c = q;
+          }
+          H[c] = j; K[c] = nd;
         }
       }
     }
