@@ -1,1 +1,10 @@
-export {};
+export { r2Score, type R2Multioutput } from "./r2.js";
+export {
+  LinearDecoder,
+  leastSquaresWithBias,
+  crossValidateLinearDecoder,
+  integrateVelocity,
+  type CrossValidatedDecoding,
+} from "./linear.js";
+export { KnnDecoder, exactKnn, type KnnMetric, type KnnDecoderOptions } from "./knn.js";
+export { LinearClassifier, softmaxLoss, lbfgs, type LinearClassifierOptions } from "./classifier.js";

@@ -1,1 +1,15 @@
-export {};
+export { cluster, kmeansPlusPlus, relabelByProximity, type ClusterOptions, type ClusterResult } from "./kmeans.js";
+export { transportSimplex, type TransportResult } from "./emd.js";
+export {
+  emd,
+  distributionDistances,
+  pointCloudEmd,
+  type EmdResult,
+  type DistributionDistanceOptions,
+  type DistributionDistances,
+} from "./distances.js";
+export { embed2D, standardize, type Embed2DMethod, type Embed2DOptions } from "./embed.js";
+export { classicalMds, smacof, type SmacofOptions, type SmacofResult } from "./mds.js";
+export { TSNE_MAX_POINTS } from "./tsne.js";
+export { consistencyScore, binEmbedding, type ConsistencyResult } from "./consistency.js";
+export { wilcoxonSignedRank, signedRankPmf, normalSf, erfc, type Alternative, type WilcoxonResult } from "./wilcoxon.js";

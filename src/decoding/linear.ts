@@ -1,0 +1,199 @@
+/**
+ * Optimal linear estimator (OLE): least squares with a bias term, the decoder the method uses for
+ * hand velocity. Cross-validation folds are drawn over trials, never over bins, so neighbouring
+ * (correlated) bins of one trial never sit on both sides of a split.
+ */
+import { Matrix, type MatrixLike } from "../core/matrix.js";
+import { Random } from "../core/random.js";
+import { symmetricEigen } from "../core/eigen.js";
+import { toMatrix, withDefaults, checkInteger, checkNumber, ValidationError } from "../core/validate.js";
+import { asOutputs, r2Score } from "./r2.js";
+
+/** A fitted affine map y ≈ x W + b. */
+export class LinearDecoder {
+  /** d × q weights. */
+  weights: Matrix | null = null;
+  /** q biases. */
+  bias: Float64Array | null = null;
+
+  /** Minimum-norm least-squares fit (rank-deficient inputs are handled by a pseudo-inverse). */
+  fit(x: MatrixLike, y: MatrixLike | ArrayLike<number>): this {
+    const X = toMatrix(x, "LinearDecoder x");
+    const Y = asOutputs(y, "LinearDecoder y");
+    if (X.rows !== Y.rows) throw new ValidationError(`LinearDecoder: x has ${X.rows} rows but y has ${Y.rows}; pass one target row per sample`);
+    if (X.rows < 2) throw new ValidationError(`LinearDecoder: needs at least 2 samples, got ${X.rows}`);
+    const { weights, bias } = leastSquaresWithBias(X, Y);
+    this.weights = weights;
+    this.bias = bias;
+    return this;
+  }
+
+  predict(x: MatrixLike): Matrix {
+    if (!this.weights || !this.bias) throw new ValidationError("LinearDecoder: call fit before predict");
+    const X = toMatrix(x, "LinearDecoder x", { cols: this.weights.rows });
+    return affine(X, this.weights, this.bias);
+  }
+}
+
+function affine(X: Matrix, W: Matrix, b: Float64Array): Matrix {
+  const n = X.rows, d = X.cols, q = W.cols;
+  const out = new Matrix(n, q);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < q; k++) out.data[i * q + k] = b[k];
+    for (let j = 0; j < d; j++) {
+      const v = X.data[i * d + j];
+      if (v === 0) continue;
+      for (let k = 0; k < q; k++) out.data[i * q + k] += v * W.data[j * q + k];
+    }
+  }
+  return out;
+}
+
+/**
+ * Solves min ‖X W + 1 bᵀ − Y‖² on centred data through the pseudo-inverse of the covariance
+ * (eigenvalues below 1e-12 × the largest are treated as zero), giving lstsq's minimum-norm answer.
+ */
+export function leastSquaresWithBias(X: Matrix, Y: Matrix): { weights: Matrix; bias: Float64Array } {
+  const n = X.rows, d = X.cols, q = Y.cols;
+  const mx = new Float64Array(d), my = new Float64Array(q);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) mx[j] += X.data[i * d + j] / n;
+    for (let k = 0; k < q; k++) my[k] += Y.data[i * q + k] / n;
+  }
+  const S = new Matrix(d, d), R = new Matrix(d, q);
+  const xc = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) xc[j] = X.data[i * d + j] - mx[j];
+    for (let a = 0; a < d; a++) {
+      const va = xc[a];
+      for (let b = a; b < d; b++) S.data[a * d + b] += va * xc[b];
+      for (let k = 0; k < q; k++) R.data[a * q + k] += va * (Y.data[i * q + k] - my[k]);
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) S.data[a * d + b] = S.data[b * d + a];
+  const W = new Matrix(d, q);
+  if (d > 0) {
+    const { values, vectors } = symmetricEigen(S);
+    let maxEig = 0;
+    for (const v of values) maxEig = Math.max(maxEig, v);
+    const cut = 1e-12 * maxEig;
+    // W = V diag(1/λ) Vᵀ R over the retained eigenpairs.
+    for (let e = 0; e < d; e++) {
+      if (!(values[e] > cut)) continue;
+      const proj = new Float64Array(q);
+      for (let a = 0; a < d; a++) {
+        const v = vectors.data[a * d + e];
+        for (let k = 0; k < q; k++) proj[k] += v * R.data[a * q + k];
+      }
+      for (let a = 0; a < d; a++) {
+        const v = vectors.data[a * d + e] / values[e];
+        for (let k = 0; k < q; k++) W.data[a * q + k] += v * proj[k];
+      }
+    }
+  }
+  const bias = my.slice();
+  for (let j = 0; j < d; j++) for (let k = 0; k < q; k++) bias[k] -= mx[j] * W.data[j * q + k];
+  return { weights: W, bias };
+}
+
+/** Groups rows by trial id, in order of first appearance. */
+export function groupByTrial(trials: ArrayLike<number>, n: number, name: string): { ids: number[]; rows: number[][] } {
+  if (!trials || trials.length !== n) {
+    throw new ValidationError(`${name}: expected one trial id per row (${n}), got ${trials ? trials.length : "none"}`);
+  }
+  const index = new Map<number, number>();
+  const rows: number[][] = [];
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = trials[i];
+    if (!Number.isFinite(t)) throw new ValidationError(`${name}: trial id at row ${i} is ${t}; trial ids must be numbers`);
+    let g = index.get(t);
+    if (g === undefined) {
+      g = rows.length;
+      index.set(t, g);
+      rows.push([]);
+      ids.push(t);
+    }
+    rows[g].push(i);
+  }
+  return { ids, rows };
+}
+
+export interface CrossValidatedDecoding {
+  /** Held-out prediction for every row (n × q). */
+  predictions: Matrix;
+  /** R² of all held-out predictions pooled (uniform average over outputs). */
+  r2: number;
+  /** R² within each fold. */
+  foldR2: number[];
+  /** Fold index of each trial, in order of the trial ids' first appearance. */
+  trialFold: Int32Array;
+}
+
+/**
+ * k-fold cross-validated linear decoding with folds over trials: trials are shuffled (seeded) and
+ * dealt into `folds` groups of near-equal size; each group is predicted by a decoder fitted on the rest.
+ */
+export function crossValidateLinearDecoder(
+  x: MatrixLike,
+  y: MatrixLike | ArrayLike<number>,
+  trials: ArrayLike<number>,
+  options: { folds?: number; seed?: number; shuffle?: boolean } = {},
+): CrossValidatedDecoding {
+  const opts = withDefaults({ folds: 5, seed: 0, shuffle: true }, options, "crossValidateLinearDecoder");
+  const X = toMatrix(x, "crossValidateLinearDecoder x");
+  const Y = asOutputs(y, "crossValidateLinearDecoder y");
+  if (X.rows !== Y.rows) throw new ValidationError(`crossValidateLinearDecoder: x has ${X.rows} rows but y has ${Y.rows}`);
+  checkInteger(opts.folds, "crossValidateLinearDecoder folds", 2);
+  checkNumber(opts.seed, "crossValidateLinearDecoder seed");
+  const { rows } = groupByTrial(trials, X.rows, "crossValidateLinearDecoder trials");
+  const nt = rows.length;
+  if (nt < opts.folds) throw new ValidationError(`crossValidateLinearDecoder: ${nt} trials cannot fill ${opts.folds} folds; lower folds or add trials`);
+  const order = opts.shuffle ? Array.from(new Random(opts.seed).permutation(nt)) : Array.from({ length: nt }, (_, i) => i);
+  const trialFold = new Int32Array(nt);
+  // Contiguous blocks of the (shuffled) order, the first nt % folds blocks one larger (as KFold does).
+  let pos = 0;
+  for (let f = 0; f < opts.folds; f++) {
+    const size = Math.floor(nt / opts.folds) + (f < nt % opts.folds ? 1 : 0);
+    for (let s = 0; s < size; s++) trialFold[order[pos++]] = f;
+  }
+  const q = Y.cols;
+  const predictions = new Matrix(X.rows, q);
+  const foldR2: number[] = [];
+  for (let f = 0; f < opts.folds; f++) {
+    const train: number[] = [], test: number[] = [];
+    for (let t = 0; t < nt; t++) (trialFold[t] === f ? test : train).push(...rows[t]);
+    const dec = new LinearDecoder().fit(X.selectRows(train), Y.selectRows(train));
+    const P = dec.predict(X.selectRows(test));
+    test.forEach((r, i) => predictions.data.set(P.row(i), r * q));
+    foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), P) : NaN);
+  }
+  return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold };
+}
+
+/**
+ * Integrates velocity to position within each trial: pos[t] = start + dt · Σ_{s<t} vel[s]
+ * (velocity at bin s moves the position from bin s to s + 1, matching vel = diff(position)).
+ * `start` gives one row per trial in order of first appearance (zeros when omitted).
+ */
+export function integrateVelocity(
+  velocity: MatrixLike,
+  trials: ArrayLike<number>,
+  options: { dt?: number; start?: MatrixLike } = {},
+): Matrix {
+  const opts = withDefaults<{ dt: number; start: MatrixLike | undefined }>({ dt: 1, start: undefined }, options, "integrateVelocity");
+  const V = toMatrix(velocity, "integrateVelocity velocity");
+  checkNumber(opts.dt, "integrateVelocity dt");
+  const { rows } = groupByTrial(trials, V.rows, "integrateVelocity trials");
+  const q = V.cols;
+  const start = opts.start !== undefined ? toMatrix(opts.start, "integrateVelocity start", { rows: rows.length, cols: q }) : new Matrix(rows.length, q);
+  const out = new Matrix(V.rows, q);
+  rows.forEach((rs, t) => {
+    const acc = Float64Array.from(start.row(t));
+    for (const r of rs) {
+      out.data.set(acc, r * q);
+      for (let k = 0; k < q; k++) acc[k] += opts.dt * V.data[r * q + k];
+    }
+  });
+  return out;
+}

@@ -1,0 +1,259 @@
+/**
+ * k-means (Lloyd) with greedy k-means++ seeding and restarts, as scikit-learn's KMeans does, then
+ * a relabelling that walks a greedy nearest-neighbour chain through the centroids so that clusters
+ * with nearby centroids get nearby labels (what the method's plots and histograms assume).
+ */
+import { Matrix, type MatrixLike } from "../core/matrix.js";
+import { Random } from "../core/random.js";
+import { toMatrix, withDefaults, checkInteger, checkNumber, ValidationError } from "../core/validate.js";
+
+export interface ClusterOptions {
+  nClusters: number;
+  seed: number;
+  /** Restarts from different k-means++ seeds; the lowest inertia wins. */
+  nInit?: number;
+  maxIter?: number;
+  /** Relative tolerance on the centroid shift, scaled by the mean feature variance (scikit-learn's `tol`). */
+  tol?: number;
+  /** Starting centroids (nClusters × d); disables k-means++ and restarts. */
+  init?: MatrixLike;
+  /** Reorder labels along a nearest-centroid chain starting at cluster 0 (default true). */
+  relabel?: boolean;
+}
+
+export interface ClusterResult {
+  /** Cluster index per point, in [0, nClusters). */
+  labels: Int32Array;
+  /** nClusters × d. */
+  centroids: Matrix;
+  /** Sum of squared distances of points to their centroid. */
+  inertia: number;
+  /** Lloyd iterations of the winning run. */
+  iterations: number;
+}
+
+const DEFAULTS: Required<Omit<ClusterOptions, "init">> & { init: MatrixLike | undefined } = {
+  nClusters: 8,
+  seed: 0,
+  nInit: 10,
+  maxIter: 300,
+  tol: 1e-4,
+  init: undefined,
+  relabel: true,
+};
+
+/** k-means clustering of the rows of `embedding`. */
+export function cluster(embedding: MatrixLike, options: ClusterOptions): ClusterResult {
+  if (!options || options.nClusters === undefined || options.seed === undefined) {
+    throw new ValidationError("cluster: options { nClusters, seed } are required, e.g. cluster(emb, { nClusters: 20, seed: 0 })");
+  }
+  const opts = withDefaults(DEFAULTS, options, "cluster");
+  const X = toMatrix(embedding, "cluster embedding");
+  const n = X.rows, d = X.cols;
+  checkInteger(opts.nClusters, "cluster nClusters", 1);
+  checkInteger(opts.nInit, "cluster nInit", 1);
+  checkInteger(opts.maxIter, "cluster maxIter", 1);
+  checkNumber(opts.tol, "cluster tol", 0);
+  checkNumber(opts.seed, "cluster seed");
+  const k = opts.nClusters;
+  if (n === 0 || d === 0) throw new ValidationError("cluster embedding: is empty; pass at least one point with at least one column");
+  if (k > n) throw new ValidationError(`cluster nClusters (${k}) exceeds the number of points (${n}); lower nClusters`);
+
+  // scikit-learn scales tol by the mean per-feature variance.
+  let meanVar = 0;
+  for (let j = 0; j < d; j++) {
+    let s = 0, s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = X.data[i * d + j];
+      s += v;
+      s2 += v * v;
+    }
+    const m = s / n;
+    meanVar += s2 / n - m * m;
+  }
+  const tol = (opts.tol * Math.max(meanVar, 0)) / d;
+
+  let best: { labels: Int32Array; centroids: Matrix; inertia: number; iterations: number } | null = null;
+  if (opts.init !== undefined) {
+    const C0 = toMatrix(opts.init, "cluster init", { rows: k, cols: d });
+    best = lloyd(X, C0.clone(), opts.maxIter, tol);
+  } else {
+    const rng = new Random(opts.seed);
+    for (let r = 0; r < opts.nInit; r++) {
+      const C0 = kmeansPlusPlus(X, k, rng);
+      const run = lloyd(X, C0, opts.maxIter, tol);
+      if (!best || run.inertia < best.inertia) best = run;
+    }
+  }
+  const result = best!;
+  return opts.relabel ? relabelByProximity(result) : result;
+}
+
+/** Greedy k-means++: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn ∝ D². */
+export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Matrix {
+  const n = X.rows, d = X.cols;
+  const C = new Matrix(k, d);
+  const nTrials = 2 + Math.floor(Math.log(k));
+  const first = rng.int(n);
+  C.data.set(X.row(first), 0);
+  const closest = new Float64Array(n);
+  let pot = 0;
+  for (let i = 0; i < n; i++) {
+    closest[i] = sqDist(X.data, i * d, C.data, 0, d);
+    pot += closest[i];
+  }
+  const candDist = new Float64Array(n);
+  const bestDist = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    let bestCand = -1, bestPot = Infinity;
+    for (let t = 0; t < nTrials; t++) {
+      // Draw ∝ closest distance²; when every point coincides with a centre, draw uniformly.
+      let cand: number;
+      if (pot > 0) {
+        const r = rng.random() * pot;
+        let acc = 0;
+        cand = n - 1;
+        for (let i = 0; i < n; i++) {
+          acc += closest[i];
+          if (acc > r) {
+            cand = i;
+            break;
+          }
+        }
+      } else {
+        cand = rng.int(n);
+      }
+      let candPot = 0;
+      for (let i = 0; i < n; i++) {
+        const dd = Math.min(closest[i], sqDist(X.data, i * d, X.data, cand * d, d));
+        candDist[i] = dd;
+        candPot += dd;
+      }
+      if (candPot < bestPot) {
+        bestPot = candPot;
+        bestCand = cand;
+        bestDist.set(candDist);
+      }
+    }
+    C.data.set(X.row(bestCand), c * d);
+    closest.set(bestDist);
+    pot = bestPot;
+  }
+  return C;
+}
+
+function sqDist(a: Float64Array, ia: number, b: Float64Array, ib: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = a[ia + j] - b[ib + j];
+    s += t * t;
+  }
+  return s;
+}
+
+function assign(X: Matrix, C: Matrix, labels: Int32Array, dist: Float64Array): number {
+  const n = X.rows, d = X.cols, k = C.rows;
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    let bi = 0, bd = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dd = sqDist(X.data, i * d, C.data, c * d, d);
+      if (dd < bd) {
+        bd = dd;
+        bi = c;
+      }
+    }
+    labels[i] = bi;
+    dist[i] = bd;
+    inertia += bd;
+  }
+  return inertia;
+}
+
+/** Lloyd iterations until labels stop changing or the centroid shift² falls to tol. */
+function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
+  const n = X.rows, d = X.cols, k = C.rows;
+  const labels = new Int32Array(n).fill(-1);
+  const prev = new Int32Array(n);
+  const dist = new Float64Array(n);
+  const counts = new Float64Array(k);
+  const next = new Matrix(k, d);
+  let iterations = 0;
+  for (let it = 0; it < maxIter; it++) {
+    iterations = it + 1;
+    prev.set(labels);
+    assign(X, C, labels, dist);
+    let same = it > 0;
+    for (let i = 0; same && i < n; i++) if (labels[i] !== prev[i]) same = false;
+    if (same) break;
+    next.data.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i];
+      counts[c]++;
+      for (let j = 0; j < d; j++) next.data[c * d + j] += X.data[i * d + j];
+    }
+    // An empty cluster takes the point farthest from its centre (as scikit-learn relocates them).
+    for (let c = 0; c < k; c++) {
+      if (counts[c] > 0) continue;
+      let far = 0;
+      for (let i = 1; i < n; i++) if (dist[i] > dist[far]) far = i;
+      const from = labels[far];
+      counts[from]--;
+      for (let j = 0; j < d; j++) next.data[from * d + j] -= X.data[far * d + j];
+      labels[far] = c;
+      dist[far] = 0;
+      counts[c] = 1;
+      for (let j = 0; j < d; j++) next.data[c * d + j] = X.data[far * d + j];
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) {
+        const v = next.data[c * d + j] / counts[c];
+        const t = v - C.data[c * d + j];
+        shift += t * t;
+        C.data[c * d + j] = v;
+      }
+    }
+    if (shift <= tol) {
+      // Labels must match the final centres.
+      break;
+    }
+  }
+  const inertia = assign(X, C, labels, dist);
+  return { labels, centroids: C, inertia, iterations };
+}
+
+/**
+ * Renames clusters along a greedy chain: start at cluster 0, repeatedly step to the nearest
+ * centroid not yet visited; the k-th cluster visited becomes label k.
+ */
+export function relabelByProximity<T extends { labels: Int32Array; centroids: Matrix }>(result: T): T {
+  const C = result.centroids;
+  const k = C.rows, d = C.cols;
+  const order: number[] = [0];
+  const used = new Uint8Array(k);
+  used[0] = 1;
+  for (let step = 1; step < k; step++) {
+    const cur = order[order.length - 1];
+    let bi = -1, bd = Infinity;
+    for (let c = 0; c < k; c++) {
+      if (used[c]) continue;
+      const dd = sqDist(C.data, cur * d, C.data, c * d, d);
+      if (dd < bd) {
+        bd = dd;
+        bi = c;
+      }
+    }
+    used[bi] = 1;
+    order.push(bi);
+  }
+  const newLabel = new Int32Array(k);
+  const centroids = new Matrix(k, d);
+  order.forEach((old, nw) => {
+    newLabel[old] = nw;
+    centroids.data.set(C.row(old), nw * d);
+  });
+  const labels = result.labels.map((l) => newLabel[l]);
+  return { ...result, labels, centroids };
+}

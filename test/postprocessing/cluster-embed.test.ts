@@ -1,0 +1,146 @@
+// k-means, PCA and MDS against scikit-learn references (scripts/fixtures/postprocessing.py),
+// plus UMAP / t-SNE sanity on separable data.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Matrix, Random, PCA, cluster, embed2D, smacof, classicalMds } from "../../src/index.js";
+
+const FIX = join(__dirname, "..", "fixtures", "postprocessing");
+const load = (name: string) => JSON.parse(readFileSync(join(FIX, name), "utf8"));
+
+/** True when two labelings define the same partition. */
+function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  const ab = new Map<number, number>(), ba = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) {
+    if ((ab.get(a[i]) ?? b[i]) !== b[i] || (ba.get(b[i]) ?? a[i]) !== a[i]) return false;
+    ab.set(a[i], b[i]);
+    ba.set(b[i], a[i]);
+  }
+  return true;
+}
+
+test("k-means from scikit-learn's initial centroids reaches the same partition and inertia", () => {
+  const f = load("kmeans.json");
+  const r = cluster(f.X, { nClusters: 6, seed: 0, init: f.init });
+  assert.ok(samePartition(r.labels, f.labels));
+  assert.ok(Math.abs(r.inertia - f.inertia) < 1e-8 * f.inertia, `${r.inertia} vs ${f.inertia}`);
+});
+
+test("k-means++ with restarts matches scikit-learn's best-of-10 inertia", () => {
+  const f = load("kmeans.json");
+  const r = cluster(f.X, { nClusters: 6, seed: 0 });
+  assert.ok(Math.abs(r.inertia - f.bestInertia) < 1e-8 * f.bestInertia, `${r.inertia} vs ${f.bestInertia}`);
+  // Overlapping data: local optima differ; best-of-10 must be within 1 % of scikit-learn's.
+  const y = cluster(f.Y, { nClusters: 12, seed: 0 });
+  assert.ok(y.inertia <= f.bestInertiaY * 1.01, `${y.inertia} vs ${f.bestInertiaY}`);
+  // inertia is consistent with labels and centroids
+  let s = 0;
+  const Y = Matrix.from(f.Y);
+  for (let i = 0; i < Y.rows; i++) for (let j = 0; j < 2; j++) s += (Y.get(i, j) - y.centroids.get(y.labels[i], j)) ** 2;
+  assert.ok(Math.abs(s - y.inertia) < 1e-9 * s);
+});
+
+test("relabelling walks a nearest-centroid chain from cluster 0; seeds reproduce", () => {
+  const rng = new Random(3);
+  // 5 well-separated blobs on a line at x = 0, 10, 20, 30, 40
+  const rows: number[][] = [];
+  for (let c = 0; c < 5; c++) for (let i = 0; i < 30; i++) rows.push([c * 10 + rng.normal(0, 0.5), rng.normal(0, 0.5)]);
+  const r = cluster(rows, { nClusters: 5, seed: 7 });
+  const xs = Array.from({ length: 5 }, (_, c) => r.centroids.get(c, 0));
+  // consecutive labels are neighbours on the line: |Δx| ≈ 10 for every step of the chain
+  for (let c = 1; c < 5; c++) assert.ok(Math.abs(Math.abs(xs[c] - xs[c - 1]) - 10) < 1, `${xs}`);
+  const again = cluster(rows, { nClusters: 5, seed: 7 });
+  assert.deepEqual(Array.from(again.labels), Array.from(r.labels));
+});
+
+test("cluster validates its inputs", () => {
+  assert.throws(() => cluster([[0], [1]], { nClusters: 3, seed: 0 }), /nClusters \(3\) exceeds the number of points \(2\)/);
+  assert.throws(() => cluster([[0], [NaN]], { nClusters: 1, seed: 0 }), /NaN/);
+  assert.throws(() => cluster([[0], [1]], { nClusters: 1 } as never), /nClusters, seed/);
+  assert.throws(() => cluster([[0], [1]], { nClusters: 1, seed: 0, init: [[0, 1]] }), /expected 1 columns/);
+});
+
+test("PCA projections agree with scikit-learn (embed2D pca = first two)", () => {
+  const f = load("pca.json");
+  // scikit-learn 1.2 (Debian 12) fixes signs from the scores (svd_flip on U), src/core's PCA from the
+  // loadings (the newer convention), so each component is compared up to its sign.
+  const check = (Z: Matrix, k: number) => {
+    for (let j = 0; j < k; j++) {
+      const sign = Math.sign(Z.get(0, j)) === Math.sign(f.Z[0][j]) ? 1 : -1;
+      for (let i = 0; i < Z.rows; i++) assert.ok(Math.abs(sign * Z.get(i, j) - f.Z[i][j]) < 1e-9, `row ${i} component ${j}`);
+    }
+  };
+  check(new PCA({ nComponents: 3 }).fitTransform(f.X), 3);
+  check(embed2D(f.X, { method: "pca", seed: 0 }), 2);
+});
+
+test("SMACOF from scikit-learn's start gives its stress and iteration count; restarts reach its best stress", () => {
+  const f = load("mds.json");
+  const r = smacof(f.D, { init: f.init });
+  assert.ok(Math.abs(r.stress - f.stressFromInit) < 1e-9 * f.stressFromInit, `${r.stress} vs ${f.stressFromInit}`);
+  assert.equal(r.iterations, f.nIter);
+  const best = smacof(f.D, { seed: 0, nInit: 4 });
+  // different random starts: compare stress values, not coordinates
+  assert.ok(best.stress <= f.bestStress * 1.05, `${best.stress} vs scikit-learn ${f.bestStress}`);
+  const E = embed2D(f.D, { method: "mds", seed: 0 });
+  assert.equal(E.rows, 15);
+  assert.equal(E.cols, 2);
+});
+
+test("classical MDS recovers a planar configuration up to rigid motion", () => {
+  const rng = new Random(1);
+  const P = Array.from({ length: 12 }, () => [rng.normal() * 3, rng.normal()]);
+  const D = P.map((p) => P.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1])));
+  const Y = classicalMds(D);
+  for (let i = 0; i < 12; i++) {
+    for (let j = 0; j < 12; j++) {
+      const d = Math.hypot(Y.get(i, 0) - Y.get(j, 0), Y.get(i, 1) - Y.get(j, 1));
+      assert.ok(Math.abs(d - D[i][j]) < 1e-8);
+    }
+  }
+  // and SMACOF started there stays at zero stress
+  assert.ok(smacof(D, { init: Y }).stress < 1e-12);
+  assert.throws(() => classicalMds([[0, 1], [2, 0]]), /not symmetric/);
+  assert.throws(() => smacof([[0, 1, 2], [1, 0, 1]]), /must be square/);
+});
+
+function twoBlobs(n: number, d: number, seed: number) {
+  const rng = new Random(seed);
+  const rows: number[][] = [], lab: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    rows.push(Array.from({ length: d }, (_, j) => rng.normal() + (j === 0 ? c * 12 : 0)));
+    lab.push(c);
+  }
+  return { rows, lab };
+}
+
+function separated(E: Matrix, lab: number[]): boolean {
+  // nearest-centroid classification of the 2-D embedding is perfect
+  const m = [[0, 0], [0, 0]], cnt = [0, 0];
+  for (let i = 0; i < E.rows; i++) {
+    m[lab[i]][0] += E.get(i, 0);
+    m[lab[i]][1] += E.get(i, 1);
+    cnt[lab[i]]++;
+  }
+  for (const c of [0, 1]) for (const j of [0, 1]) m[c][j] /= cnt[c];
+  for (let i = 0; i < E.rows; i++) {
+    const d0 = Math.hypot(E.get(i, 0) - m[0][0], E.get(i, 1) - m[0][1]);
+    const d1 = Math.hypot(E.get(i, 0) - m[1][0], E.get(i, 1) - m[1][1]);
+    if ((d0 < d1 ? 0 : 1) !== lab[i]) return false;
+  }
+  return true;
+}
+
+test("UMAP and t-SNE separate two blobs and are reproducible with a seed", () => {
+  const { rows, lab } = twoBlobs(160, 5, 3);
+  const u1 = embed2D(rows, { method: "umap", seed: 4, nEpochs: 100 });
+  const u2 = embed2D(rows, { method: "umap", seed: 4, nEpochs: 100 });
+  assert.deepEqual(Array.from(u1.data), Array.from(u2.data));
+  assert.ok(separated(u1, lab));
+  const t = embed2D(rows, { method: "tsne", seed: 0, nIter: 300 });
+  assert.ok(separated(t, lab));
+  assert.throws(() => embed2D(rows, { method: "umap", seed: 0, nNeighbors: 500 }), /lower nNeighbors/);
+  assert.throws(() => embed2D(rows, { method: "isomap" as never, seed: 0 }), /method must be one of/);
+});
