@@ -16,3 +16,40 @@ export { readMat, isHdf5File } from "./mat.js";
 export { readHdf5Dataset, listHdf5, readMat73, type Hdf5Entry } from "./hdf5.js";
 export { readJoblib, readPickle, unpickle, pickledArray, PythonObject } from "./pickle.js";
 export { writeFileAtomic } from "./atomic.js";
+export { dataDir, cacheDir, manifestsDir } from "./paths.js";
+export {
+  loadRatHippocampus,
+  unscrambleAchillesSpikes,
+  RAT_NAMES,
+  RAT_MANIFEST,
+  type RatName,
+  type RatSource,
+  type RatHippocampusData,
+  type RatLoadOptions,
+} from "./rat-hippocampus.js";
+export {
+  validateManifest,
+  validateAgainstSchema,
+  readManifest,
+  loadManifests,
+  getManifest,
+  type DatasetManifest,
+  type ManifestFile,
+} from "./manifest.js";
+export {
+  fetchFile,
+  fetchDataset,
+  verifyFile,
+  verifyDataset,
+  hashFile,
+  resolveDandiAsset,
+  datasetCacheDir,
+  selectFiles,
+  ChecksumError,
+  type Checksums,
+  type FetchOptions,
+  type FetchResult,
+  type FetchDatasetOptions,
+  type VerifyResult,
+  type VerifyDatasetEntry,
+} from "./fetch.js";

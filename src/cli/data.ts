@@ -1,0 +1,150 @@
+/**
+ * `marble data list | fetch NAME [--file F]... | verify [NAME]`: the datasets described in
+ * data-manifests/, downloaded into the cache (MARBLE_CACHE_DIR, default ~/.cache/marble-lab).
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { datasetCacheDir, fetchDataset, verifyDataset } from "../io/fetch.js";
+import { getManifest, loadManifests, type DatasetManifest } from "../io/manifest.js";
+import { cacheDir, dataDir } from "../io/paths.js";
+
+export const summary = "list, fetch and verify datasets (data list | fetch NAME | verify [NAME])";
+
+const USAGE = `usage:
+  marble data list                 datasets, where they live, and what is in the cache
+  marble data fetch NAME [--file F]...
+                                   download a dataset's files (or only F) into the cache,
+                                   resuming partial downloads and checking checksums
+  marble data verify [NAME]        recompute checksums of cached (or shipped) files
+
+environment: MARBLE_CACHE_DIR (cache, default ~/.cache/marble-lab), MARBLE_DATA_DIR (shipped data),
+MARBLE_MANIFESTS_DIR (manifests), MARBLE_DATA_BASE_URL (fetch every file from BASE/FILENAME, a mirror)`;
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let v = n;
+  let u = -1;
+  do {
+    v /= 1024;
+    u++;
+  } while (v >= 1024 && u < units.length - 1);
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+function fileRoot(m: DatasetManifest): string {
+  return m.location === "repository" ? dataDir() : datasetCacheDir(m, cacheDir());
+}
+
+function list(): number {
+  const manifests = loadManifests();
+  const rows = [...manifests.values()].map((m) => {
+    const root = fileRoot(m);
+    const present = m.files.filter((f) => existsSync(join(root, f.filename))).length;
+    const known = m.files.every((f) => f.size !== undefined) ? formatBytes(m.files.reduce((a, f) => a + (f.size ?? 0), 0)) : "?";
+    return [m.name, m.location === "repository" ? "shipped" : "download", `${present}/${m.files.length}`, known, m.licence.split(" ")[0]];
+  });
+  const header = ["name", "location", "present", "size", "licence"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  console.log(fmt(header));
+  for (const r of rows) console.log(fmt(r));
+  console.log(`\ncache: ${cacheDir()}`);
+  return 0;
+}
+
+function progressBar(label: string, received: number, total: number | null): string {
+  const width = 30;
+  if (total === null || total === 0) return `\r${label} ${formatBytes(received)}`;
+  const frac = Math.min(1, received / total);
+  const filled = Math.round(frac * width);
+  return `\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${formatBytes(received)}/${formatBytes(total)}`;
+}
+
+async function fetchCmd(args: string[]): Promise<number> {
+  const files: string[] = [];
+  let name: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--file") {
+      const f = args[++i];
+      if (!f) throw new Error("--file needs a file name");
+      files.push(f);
+    } else if (args[i].startsWith("--")) throw new Error(`unknown option ${args[i]} for "marble data fetch"`);
+    else if (!name) name = args[i];
+    else throw new Error(`unexpected argument "${args[i]}"`);
+  }
+  if (!name) throw new Error(`marble data fetch needs a dataset NAME; known datasets: ${[...loadManifests().keys()].join(", ")}`);
+  const manifest = getManifest(name);
+  const tty = Boolean(process.stderr.isTTY);
+  let lastDraw = 0;
+  const results = await fetchDataset(manifest, {
+    files,
+    onFileStart: (f, i, n) => {
+      if (!tty) process.stderr.write(`[${i + 1}/${n}] ${f.filename}\n`);
+    },
+    onProgress: (f, received, total) => {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - lastDraw < 100 && received !== total) return;
+      lastDraw = now;
+      process.stderr.write(progressBar(f.filename, received, total));
+    },
+  });
+  if (tty) process.stderr.write("\n");
+  for (const r of results) {
+    const checked = manifest.files.find((f) => r.path.endsWith(f.filename));
+    const note = checked && !checked.md5 && !checked.sha256 ? ` (no published checksum; sha256 ${r.sha256})` : "";
+    console.log(`${r.status === "present" ? "already present" : "downloaded"}: ${r.path} (${formatBytes(r.size)})${note}`);
+  }
+  return 0;
+}
+
+async function verifyCmd(args: string[]): Promise<number> {
+  const named = args.filter((a) => !a.startsWith("--"));
+  const manifests = named.length ? named.map((n) => getManifest(n)) : [...loadManifests().values()];
+  let failed = 0;
+  for (const m of manifests) {
+    const entries = await verifyDataset(m);
+    for (const e of entries) {
+      const label = `${m.name}/${e.file.filename}`;
+      if (e.status === "ok") console.log(`ok        ${label}`);
+      else if (e.status === "unchecked") console.log(`present   ${label} (no checksum published; sha256 ${e.sha256})`);
+      else if (e.status === "missing") {
+        // Not fetched yet is only a failure when the dataset was asked for by name.
+        console.log(`missing   ${label}${m.location === "download" ? ` (run: marble data fetch ${m.name} --file ${e.file.filename})` : ""}`);
+        if (named.length || m.location === "repository") failed++;
+      } else {
+        console.log(`FAILED    ${label}: ${e.problems.join("; ")}`);
+        failed++;
+      }
+    }
+  }
+  if (failed) console.error(`${failed} file(s) missing or failing verification`);
+  return failed ? 1 : 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  try {
+    switch (sub) {
+      case "list":
+        return list();
+      case "fetch":
+        return await fetchCmd(rest);
+      case "verify":
+        return await verifyCmd(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(USAGE);
+        return sub === undefined ? 1 : 0;
+      default:
+        console.error(`unknown subcommand "${sub}"\n${USAGE}`);
+        return 1;
+    }
+  } catch (err) {
+    console.error(`marble data ${sub}: ${(err as Error).message}`);
+    return 1;
+  }
+}
