@@ -11,6 +11,7 @@ import { directionalKernels, blockKernels } from "./kernels.js";
 import { randomWalkLaplacian, connectionLaplacian } from "./laplacian.js";
 import { createDiffusionOperator } from "./heat.js";
 import { splitMasks } from "./splits.js";
+import { laplacianEigenpairs, connectionLaplacianEigenpairs, type Eigenpairs } from "./spectrum.js";
 
 /** Per-point values: one array for a single condition (or all points), or one array per condition. */
 export type PerPoint<T> = ArrayLike<T> | ArrayLike<T>[];
@@ -34,7 +35,10 @@ export interface ConstructDatasetOptions {
   fracGeodesicNb?: number;
   varExplained?: number;
   localGauges?: boolean;
-  /** Not supported yet: the diffusion operator is exact without eigenvectors. */
+  /**
+   * Also compute this many smallest eigenpairs of the symmetric (connection) Laplacian, for spectral
+   * analyses. The diffusion operators do not need them (they are exact without).
+   */
   numberOfEigenvectors?: number | null;
   /** Truncation tolerance of the diffusion operators' Chebyshev series. */
   diffusionTol?: number;
@@ -117,9 +121,7 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     if (o.radius === null) throw new ValidationError(`radius: graphType "radius" needs a radius (a positive number in the units of the anchors)`);
     checkNumber(o.radius, "radius", Number.MIN_VALUE);
   }
-  if (o.numberOfEigenvectors !== null) {
-    throw new ValidationError("numberOfEigenvectors: not supported; the diffusion operator applies exp(−tL) exactly (Chebyshev series) without eigenvectors, so leave it unset");
-  }
+  if (o.numberOfEigenvectors !== null) checkInteger(o.numberOfEigenvectors, "numberOfEigenvectors", 1);
 
   const single = !isList(o.anchor);
   const anchorsIn = single ? [o.anchor as MatrixLike] : (o.anchor as MatrixLike[]);
@@ -208,6 +210,12 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
   const diffusion = createDiffusionOperator(laplacian, { tol: o.diffusionTol });
   const vectorDiffusion = cLaplacian ? createDiffusionOperator(cLaplacian, { tol: o.diffusionTol }) : null;
   const { trainMask, valMask, testMask } = splitMasks(n, o.seed);
+  let eigen: Eigenpairs | null = null, connectionEigen: Eigenpairs | null = null;
+  if (o.numberOfEigenvectors !== null) {
+    if (o.numberOfEigenvectors > n) throw new ValidationError(`numberOfEigenvectors must be at most the number of nodes (${n}), got ${o.numberOfEigenvectors}`);
+    eigen = laplacianEigenpairs(adjacency, o.numberOfEigenvectors, { seed: o.seed });
+    if (connections) connectionEigen = connectionLaplacianEigenpairs(adjacency, connections, dimMan, Math.min(o.numberOfEigenvectors, n * dimMan), { seed: o.seed });
+  }
 
   const params: Record<string, unknown> = {
     graphType: o.graphType, k: o.k, delta: o.delta, radius: o.radius, spacing: o.spacing,
@@ -240,6 +248,8 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     testMask,
     params,
     singularValues: sigma,
+    eigen,
+    connectionEigen,
   };
 }
 

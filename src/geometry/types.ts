@@ -78,6 +78,21 @@ export interface MarbleDataset {
   readonly scalarKernels?: SparseMatrix[];
   /** Local singular values (n × d, descending per node) with local gauges; null otherwise. */
   readonly singularValues?: Float64Array | null;
+  /**
+   * With `numberOfEigenvectors`: the smallest eigenpairs of L_sym = I − D^{-1/2}WD^{-1/2} (values
+   * ascending, vectors n × k orthonormal; D^{-1/2}·vector is an eigenvector of L). Not used by the
+   * diffusion operators, which are exact without them. Null otherwise.
+   */
+  readonly eigen?: SpectralPairs | null;
+  /** The same for the symmetric connection Laplacian (rows i·m + a), with local gauges. */
+  readonly connectionEigen?: SpectralPairs | null;
+}
+
+/** Eigenpairs of a symmetric normalised Laplacian, with the largest residual |L u − λ u|. */
+export interface SpectralPairs {
+  readonly values: Float64Array;
+  readonly vectors: Matrix;
+  readonly maxResidual: number;
 }
 
 /**
