@@ -58,8 +58,8 @@ const LATENT_DIM = 7;
 /**
  * A simulated centre-out reaching dataset with the shape of the paper's (44 sessions, 7 directions,
  * 24 channels, 1200 ms trials, go cue at 500 ms). It is not recorded data.
- * Kinematics: after a reaction time of 220–300 ms the hand follows a minimum-jerk reach of
- * 9–11 cm in 400–500 ms towards the target direction. Latent state (7-D): the hand velocity and
+ * Kinematics: after a reaction time of 200–260 ms the hand follows a minimum-jerk reach of
+ * 9–11 cm in 350–430 ms towards the target direction. Latent state (7-D): the hand velocity and
  * acceleration along the reach direction (normalised; together they trace rotational loops),
  * a condition-independent movement-triggered signal, and a preparatory direction code that
  * rises after target onset and decays with the movement, plus Ornstein–Uhlenbeck noise.
@@ -79,7 +79,7 @@ export function simulateMacaqueReaching(options?: Partial<SimulatedMacaqueOption
   checkInteger(o.goCueMs, "simulateMacaqueReaching goCueMs", 0, o.durationMs - 1);
   checkNumber(o.modulation, "simulateMacaqueReaching modulation", 0);
   checkNumber(o.latentNoise, "simulateMacaqueReaching latentNoise", 0);
-  if (o.goCueMs + 300 + 500 > o.durationMs) throw new ValidationError(`simulateMacaqueReaching: the reach (up to 800 ms after the go cue) does not fit in ${o.durationMs} ms`);
+  if (o.goCueMs + 260 + 430 > o.durationMs) throw new ValidationError(`simulateMacaqueReaching: the reach (up to 690 ms after the go cue) does not fit in ${o.durationMs} ms`);
   const T = o.durationMs, Cn = o.channels;
   const readouts: Matrix[] = [], baselines: Float64Array[] = [];
   for (let s = 0; s < o.sessions; s++) {
@@ -96,7 +96,7 @@ export function simulateMacaqueReaching(options?: Partial<SimulatedMacaqueOption
       const th = (REACH_ANGLES_DEG[d] * Math.PI) / 180, cx = Math.cos(th), cy = Math.sin(th);
       for (let r = 0; r < o.trialsPerDirection; r++) {
         const rng = new Random(deriveSeed(o.seed, s, d, r, 2));
-        const rt = 220 + 80 * rng.random(), dur = 400 + 100 * rng.random(), dist = 9 + 2 * rng.random();
+        const rt = 200 + 60 * rng.random(), dur = 350 + 80 * rng.random(), dist = 9 + 2 * rng.random();
         const onset = o.goCueMs + rt;
         const vPeak = (1.875 * dist) / (dur / 1000), aPeak = (5.7735 * dist) / (dur / 1000) ** 2;
         const pos = new Matrix(T, 2), vel = new Matrix(T, 2);
