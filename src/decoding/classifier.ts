@@ -1,9 +1,10 @@
 /**
  * Linear classifier for reach direction: multinomial logistic regression (softmax) with an L2
- * penalty, fitted by L-BFGS on standardised features. The method's paper uses a linear SVM trained
- * on true trajectories and scored on decoded ones; a multinomial logistic regression is the linear
- * classifier used here (same decision-function family: one weight vector and bias per class),
- * chosen because its loss is smooth and its optimum unique, so results are reproducible.
+ * penalty, fitted by L-BFGS on standardised features. The method classifies reach direction from
+ * hand trajectories (trained on true trajectories, scored on decoded ones); the authors' scripts
+ * use scikit-learn's SVC with its default (RBF) kernel. Here the classifier is linear by design:
+ * one weight vector and bias per class, a smooth loss with a unique optimum, so results are
+ * reproducible and the decision rule is inspectable.
  * Objective (as scikit-learn's LogisticRegression with C): ½‖W‖² + C Σ_i −log softmax(x_i W + b)_{y_i}.
  */
 import { Matrix, type MatrixLike } from "../core/matrix.js";

@@ -4,6 +4,7 @@ export {
   leastSquaresWithBias,
   crossValidateLinearDecoder,
   integrateVelocity,
+  trajectoryFeatures,
   type CrossValidatedDecoding,
 } from "./linear.js";
 export { KnnDecoder, exactKnn, type KnnMetric, type KnnDecoderOptions } from "./knn.js";

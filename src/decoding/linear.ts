@@ -6,7 +6,7 @@
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { Random } from "../core/random.js";
 import { symmetricEigen } from "../core/eigen.js";
-import { toMatrix, withDefaults, checkInteger, checkNumber, ValidationError } from "../core/validate.js";
+import { toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, ValidationError } from "../core/validate.js";
 import { asOutputs, r2Score } from "./r2.js";
 
 /** A fitted affine map y ≈ x W + b. */
@@ -172,28 +172,58 @@ export function crossValidateLinearDecoder(
 }
 
 /**
- * Integrates velocity to position within each trial: pos[t] = start + dt · Σ_{s<t} vel[s]
- * (velocity at bin s moves the position from bin s to s + 1, matching vel = diff(position)).
- * `start` gives one row per trial in order of first appearance (zeros when omitted).
+ * Integrates velocity to position within each trial, starting from `start` (one row per trial in
+ * order of first appearance; zeros when omitted).
+ * - step "backward" (default, as the method's kinematic decoder does): pos[0] = start,
+ *   pos[t] = pos[t−1] + dt · vel[t] — the velocity of bin t brings the hand to bin t;
+ * - step "forward": pos[t] = start + dt · Σ_{s<t} vel[s] — vel[t] moves the hand from bin t to
+ *   t + 1, matching vel = diff(position).
  */
 export function integrateVelocity(
   velocity: MatrixLike,
   trials: ArrayLike<number>,
-  options: { dt?: number; start?: MatrixLike } = {},
+  options: { dt?: number; start?: MatrixLike; step?: "backward" | "forward" } = {},
 ): Matrix {
-  const opts = withDefaults<{ dt: number; start: MatrixLike | undefined }>({ dt: 1, start: undefined }, options, "integrateVelocity");
+  const opts = withDefaults<{ dt: number; start: MatrixLike | undefined; step: "backward" | "forward" }>(
+    { dt: 1, start: undefined, step: "backward" },
+    options,
+    "integrateVelocity",
+  );
   const V = toMatrix(velocity, "integrateVelocity velocity");
   checkNumber(opts.dt, "integrateVelocity dt");
+  checkOneOf(opts.step, "integrateVelocity step", ["backward", "forward"] as const);
   const { rows } = groupByTrial(trials, V.rows, "integrateVelocity trials");
   const q = V.cols;
   const start = opts.start !== undefined ? toMatrix(opts.start, "integrateVelocity start", { rows: rows.length, cols: q }) : new Matrix(rows.length, q);
   const out = new Matrix(V.rows, q);
   rows.forEach((rs, t) => {
     const acc = Float64Array.from(start.row(t));
-    for (const r of rs) {
+    rs.forEach((r, s) => {
+      if (opts.step === "backward" && s > 0) for (let k = 0; k < q; k++) acc[k] += opts.dt * V.data[r * q + k];
       out.data.set(acc, r * q);
-      for (let k = 0; k < q; k++) acc[k] += opts.dt * V.data[r * q + k];
-    }
+      if (opts.step === "forward") for (let k = 0; k < q; k++) acc[k] += opts.dt * V.data[r * q + k];
+    });
   });
   return out;
+}
+
+/**
+ * One feature row per trial: the trial's trajectory flattened dimension by dimension
+ * ([x_0 … x_T, y_0 … y_T] for 2-D positions), the input of the reach-direction classifier.
+ * Every trial must have the same number of bins.
+ */
+export function trajectoryFeatures(positions: MatrixLike, trials: ArrayLike<number>): { features: Matrix; trialIds: number[] } {
+  const P = toMatrix(positions, "trajectoryFeatures positions");
+  const { ids, rows } = groupByTrial(trials, P.rows, "trajectoryFeatures trials");
+  const T = rows[0].length, q = P.cols;
+  rows.forEach((rs, t) => {
+    if (rs.length !== T) {
+      throw new ValidationError(`trajectoryFeatures: trial ${ids[t]} has ${rs.length} bins but trial ${ids[0]} has ${T}; crop or resample trials to equal length`);
+    }
+  });
+  const features = new Matrix(rows.length, T * q);
+  rows.forEach((rs, t) => {
+    for (let k = 0; k < q; k++) for (let s = 0; s < T; s++) features.data[t * T * q + k * T + s] = P.data[rs[s] * q + k];
+  });
+  return { features, trialIds: ids };
 }

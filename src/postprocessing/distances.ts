@@ -105,6 +105,13 @@ export function distributionDistances(
   const dist = new Matrix(nc, nc);
 
   if (opts.nClusters === undefined) {
+    const sizes = members.map((m) => m.length).sort((p, q) => q - p);
+    if (sizes[0] * sizes[1] > MAX_PAIRS) {
+      throw new ValidationError(
+        `distributionDistances: the two largest conditions have ${sizes[0]} and ${sizes[1]} points; an exact transport problem between them ` +
+          `needs a ${sizes[0]} × ${sizes[1]} cost matrix (limit ${MAX_PAIRS / 1e6}M entries). Pass nClusters (compare cluster histograms) or subsample the conditions.`,
+      );
+    }
     for (let s = 0; s < nc; s++) {
       for (let t = s + 1; t < nc; t++) {
         const v = pointCloudEmd(X, members[s], members[t]);
@@ -177,9 +184,18 @@ function histogramEmd(cs: Float64Array, ct: Float64Array, ns: number, nt: number
   return { value: res.cost / total, plan };
 }
 
+/** Largest cost matrix (entries) a point-cloud EMD may allocate: 40M doubles = 320 MB. */
+export const MAX_PAIRS = 40_000_000;
+
 /** EMD between two point sets (rows of X) with uniform weights and Euclidean ground cost. */
 export function pointCloudEmd(X: Matrix, rowsA: ArrayLike<number>, rowsB: ArrayLike<number>): number {
   const n1 = rowsA.length, n2 = rowsB.length, d = X.cols;
+  if (n1 * n2 > MAX_PAIRS) {
+    throw new ValidationError(
+      `distributionDistances: two conditions have ${n1} and ${n2} points; the exact transport problem would need a ${n1} × ${n2} cost matrix ` +
+        `(over ${MAX_PAIRS / 1e6}M entries). Pass nClusters (compare cluster histograms) or subsample the conditions.`,
+    );
+  }
   const cost = new Float64Array(n1 * n2);
   const xb = new Float64Array(n2 * d);
   for (let c = 0; c < n2; c++) xb.set(X.row(rowsB[c]), c * d);

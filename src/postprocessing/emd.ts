@@ -73,6 +73,7 @@ export function transportSimplex(
   const up = new Uint8Array(nNodes + 1); // 1 when that arc points node → parent
   const flow = new Float64Array(nNodes + 1);
   const pi = new Float64Array(nNodes + 1);
+  const piSink = pi.subarray(n1, n1 + n2);
   const depth = new Int32Array(nNodes + 1);
   // Children as doubly linked sibling lists.
   const firstChild = new Int32Array(nNodes + 1).fill(-1);
@@ -127,37 +128,46 @@ export function transportSimplex(
     // Block search pricing: scan arcs in blocks, take the most negative reduced cost of the first
     // block that has one.
     let inArc = -1;
-    let best = 0;
+    let scanned = 0;
     let e = nextArc;
-    let i = (e / n2) | 0;
-    let j = e - i * n2;
-    let left = blockSize;
-    for (let scanned = 0; scanned < m; scanned++) {
-      const c = cost[e];
-      const piI = pi[i], piJ = pi[n1 + j];
-      const rc = c + piI - piJ;
-      if (rc < best) {
-        let scale = Math.abs(c);
-        if (Math.abs(piI) > scale) scale = Math.abs(piI);
-        if (Math.abs(piJ) > scale) scale = Math.abs(piJ);
-        if (rc < -eps * scale) {
-          best = rc;
-          inArc = e;
+    while (scanned < m) {
+      // One block, walked as contiguous row segments so the inner loop is a plain scan.
+      let left = Math.min(blockSize, m - scanned);
+      let best = 0;
+      while (left > 0) {
+        const i = (e / n2) | 0;
+        const base = i * n2;
+        const j0 = e - base;
+        const j1 = Math.min(n2, j0 + left);
+        // rc = c + π_i − π_j < best  ⇔  c − π_j < best − π_i
+        const piI = pi[i];
+        let bound = best - piI;
+        let bj = -1;
+        for (let j = j0; j < j1; j++) {
+          const v = cost[base + j] - piSink[j];
+          if (v < bound) {
+            bound = v;
+            bj = j;
+          }
         }
-      }
-      e++;
-      if (++j === n2) {
-        j = 0;
-        i++;
-        if (e === m) {
-          e = 0;
-          i = 0;
+        if (bj >= 0) {
+          const c = cost[base + bj], piJ = piSink[bj];
+          const rc = c + piI - piJ;
+          let scale = Math.abs(c);
+          if (Math.abs(piI) > scale) scale = Math.abs(piI);
+          if (Math.abs(piJ) > scale) scale = Math.abs(piJ);
+          if (rc < -eps * scale) {
+            best = rc;
+            inArc = base + bj;
+          }
         }
+        const len = j1 - j0;
+        left -= len;
+        scanned += len;
+        e += len;
+        if (e === m) e = 0;
       }
-      if (--left === 0) {
-        if (inArc >= 0) break;
-        left = blockSize;
-      }
+      if (inArc >= 0) break;
     }
     if (inArc < 0) break;
     nextArc = e;

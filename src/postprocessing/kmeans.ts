@@ -151,8 +151,111 @@ function sqDist(a: Float64Array, ia: number, b: Float64Array, ib: number, d: num
   return s;
 }
 
-function assign(X: Matrix, C: Matrix, labels: Int32Array, dist: Float64Array): number {
+/**
+ * Lloyd iterations until labels stop changing or the centroid shift² falls to tol. Assignments use
+ * Hamerly's bounds (an upper bound to the own centre, a lower bound to the second closest) to skip
+ * distance computations that cannot change a label; the result is the same as plain Lloyd.
+ */
+function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
   const n = X.rows, d = X.cols, k = C.rows;
+  const labels = new Int32Array(n);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const counts = new Float64Array(k);
+  const sums = new Matrix(k, d);
+  const half = new Float64Array(k); // half the distance from each centre to its nearest other centre
+  const moved = new Float64Array(k);
+  const next = new Float64Array(d);
+  // Initial full assignment.
+  for (let i = 0; i < n; i++) fullAssign(X, C, i, labels, upper, lower);
+  let iterations = 0;
+  for (let it = 0; it < maxIter; it++) {
+    iterations = it + 1;
+    // M-step from the current labels.
+    sums.data.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i];
+      counts[c]++;
+      for (let j = 0; j < d; j++) sums.data[c * d + j] += X.data[i * d + j];
+    }
+    let relocated = false;
+    for (let c = 0; c < k; c++) {
+      if (counts[c] > 0) continue;
+      // An empty cluster takes the point farthest from its centre (as scikit-learn relocates them).
+      relocated = true;
+      let far = -1, farD = -1;
+      for (let i = 0; i < n; i++) {
+        if (counts[labels[i]] <= 1) continue;
+        const dd = sqDist(X.data, i * d, C.data, labels[i] * d, d);
+        if (dd > farD) {
+          farD = dd;
+          far = i;
+        }
+      }
+      if (far < 0) break;
+      const from = labels[far];
+      counts[from]--;
+      for (let j = 0; j < d; j++) {
+        sums.data[from * d + j] -= X.data[far * d + j];
+        sums.data[c * d + j] = X.data[far * d + j];
+      }
+      labels[far] = c;
+      counts[c] = 1;
+    }
+    let shift = 0;
+    let maxMove = 0, secondMove = 0, maxMoveC = -1;
+    for (let c = 0; c < k; c++) {
+      let m2 = 0;
+      for (let j = 0; j < d; j++) {
+        next[j] = sums.data[c * d + j] / counts[c];
+        const t = next[j] - C.data[c * d + j];
+        m2 += t * t;
+        C.data[c * d + j] = next[j];
+      }
+      shift += m2;
+      moved[c] = Math.sqrt(m2);
+      if (moved[c] > maxMove) {
+        secondMove = maxMove;
+        maxMove = moved[c];
+        maxMoveC = c;
+      } else if (moved[c] > secondMove) secondMove = moved[c];
+    }
+    if (shift <= tol) break;
+    // Bounds follow the centres.
+    for (let i = 0; i < n; i++) {
+      const a = labels[i];
+      upper[i] += moved[a];
+      lower[i] -= a === maxMoveC ? secondMove : maxMove;
+    }
+    if (relocated) {
+      // Rare: start the bounds afresh.
+      for (let i = 0; i < n; i++) fullAssign(X, C, i, labels, upper, lower);
+      continue;
+    }
+    for (let c = 0; c < k; c++) {
+      let best = Infinity;
+      for (let o = 0; o < k; o++) if (o !== c) best = Math.min(best, sqDist(C.data, c * d, C.data, o * d, d));
+      half[c] = Math.sqrt(best) / 2;
+    }
+    // E-step with bounds.
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const a = labels[i];
+      const bound = Math.max(half[a], lower[i]);
+      if (upper[i] <= bound) continue;
+      upper[i] = Math.sqrt(sqDist(X.data, i * d, C.data, a * d, d));
+      if (upper[i] <= bound) continue;
+      fullAssign(X, C, i, labels, upper, lower);
+      if (labels[i] !== a) changed++;
+    }
+    if (changed === 0) {
+      // Labels are stable, so the centres (means of these labels) are final.
+      iterations++;
+      break;
+    }
+  }
+  // Final labels and inertia from exact distances (ties go to the lower index).
   let inertia = 0;
   for (let i = 0; i < n; i++) {
     let bi = 0, bd = Infinity;
@@ -164,64 +267,25 @@ function assign(X: Matrix, C: Matrix, labels: Int32Array, dist: Float64Array): n
       }
     }
     labels[i] = bi;
-    dist[i] = bd;
     inertia += bd;
   }
-  return inertia;
+  return { labels, centroids: C, inertia, iterations };
 }
 
-/** Lloyd iterations until labels stop changing or the centroid shift² falls to tol. */
-function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
-  const n = X.rows, d = X.cols, k = C.rows;
-  const labels = new Int32Array(n).fill(-1);
-  const prev = new Int32Array(n);
-  const dist = new Float64Array(n);
-  const counts = new Float64Array(k);
-  const next = new Matrix(k, d);
-  let iterations = 0;
-  for (let it = 0; it < maxIter; it++) {
-    iterations = it + 1;
-    prev.set(labels);
-    assign(X, C, labels, dist);
-    let same = it > 0;
-    for (let i = 0; same && i < n; i++) if (labels[i] !== prev[i]) same = false;
-    if (same) break;
-    next.data.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const c = labels[i];
-      counts[c]++;
-      for (let j = 0; j < d; j++) next.data[c * d + j] += X.data[i * d + j];
-    }
-    // An empty cluster takes the point farthest from its centre (as scikit-learn relocates them).
-    for (let c = 0; c < k; c++) {
-      if (counts[c] > 0) continue;
-      let far = 0;
-      for (let i = 1; i < n; i++) if (dist[i] > dist[far]) far = i;
-      const from = labels[far];
-      counts[from]--;
-      for (let j = 0; j < d; j++) next.data[from * d + j] -= X.data[far * d + j];
-      labels[far] = c;
-      dist[far] = 0;
-      counts[c] = 1;
-      for (let j = 0; j < d; j++) next.data[c * d + j] = X.data[far * d + j];
-    }
-    let shift = 0;
-    for (let c = 0; c < k; c++) {
-      for (let j = 0; j < d; j++) {
-        const v = next.data[c * d + j] / counts[c];
-        const t = v - C.data[c * d + j];
-        shift += t * t;
-        C.data[c * d + j] = v;
-      }
-    }
-    if (shift <= tol) {
-      // Labels must match the final centres.
-      break;
-    }
+function fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
+  const d = X.cols, k = C.rows;
+  let b1 = Infinity, b2 = Infinity, bi = 0;
+  for (let c = 0; c < k; c++) {
+    const dd = sqDist(X.data, i * d, C.data, c * d, d);
+    if (dd < b1) {
+      b2 = b1;
+      b1 = dd;
+      bi = c;
+    } else if (dd < b2) b2 = dd;
   }
-  const inertia = assign(X, C, labels, dist);
-  return { labels, centroids: C, inertia, iterations };
+  labels[i] = bi;
+  upper[i] = Math.sqrt(b1);
+  lower[i] = Math.sqrt(b2);
 }
 
 /**

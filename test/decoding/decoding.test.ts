@@ -12,6 +12,7 @@ import {
   LinearDecoder,
   crossValidateLinearDecoder,
   integrateVelocity,
+  trajectoryFeatures,
   KnnDecoder,
   LinearClassifier,
   softmaxLoss,
@@ -82,14 +83,46 @@ test("cross-validation folds over trials: no trial is split, predictions are hel
   assert.throws(() => crossValidateLinearDecoder(x.slice(0, 24), vel.slice(0, 24), trial.slice(0, 24), { folds: 5 }), /2 trials cannot fill 5 folds/);
 });
 
-test("velocity integration restarts at each trial's start", () => {
+test("velocity integration restarts at each trial's start (backward and forward steps)", () => {
   const v = [[1, 0], [1, 1], [0, 2], [5, 5], [1, -1]];
-  const P = integrateVelocity(v, [0, 0, 0, 1, 1], { dt: 0.5, start: [[10, 10], [-1, 0]] });
-  assert.deepEqual(P.toArray(), [[10, 10], [10.5, 10], [11, 10.5], [-1, 0], [1.5, 2.5]]);
+  const start = [[10, 10], [-1, 0]];
+  const back = integrateVelocity(v, [0, 0, 0, 1, 1], { dt: 0.5, start });
+  assert.deepEqual(back.toArray(), [[10, 10], [10.5, 10.5], [10.5, 11.5], [-1, 0], [-0.5, -0.5]]);
+  const fwd = integrateVelocity(v, [0, 0, 0, 1, 1], { dt: 0.5, start, step: "forward" });
+  assert.deepEqual(fwd.toArray(), [[10, 10], [10.5, 10], [11, 10.5], [-1, 0], [1.5, 2.5]]);
   // integrating a trajectory's differences recovers it
   const pos = [[0, 0], [1, 2], [3, 3], [6, 1]];
   const diffs = pos.slice(1).map((p, i) => [p[0] - pos[i][0], p[1] - pos[i][1]]);
-  assert.deepEqual(integrateVelocity([...diffs, [0, 0]], [7, 7, 7, 7]).toArray(), pos);
+  assert.deepEqual(integrateVelocity([...diffs, [0, 0]], [7, 7, 7, 7], { step: "forward" }).toArray(), pos);
+  assert.deepEqual(integrateVelocity([[0, 0], ...diffs], [7, 7, 7, 7]).toArray(), pos);
+  assert.throws(() => integrateVelocity(v, [0, 0, 0, 1, 1], { start: [[0, 0]] }), /expected 2 rows/);
+});
+
+test("reach direction: a classifier trained on true trajectories scores decoded ones", () => {
+  const rng = new Random(12);
+  const T = 15, dirs = 7;
+  const truePos: number[][] = [], decoded: number[][] = [], trial: number[] = [], label: number[] = [];
+  for (let t = 0; t < 140; t++) {
+    const c = t % dirs, ang = (2 * Math.PI * c) / dirs;
+    const speed = 1 + rng.normal(0, 0.1);
+    for (let s = 0; s < T; s++) {
+      const r = speed * s;
+      truePos.push([r * Math.cos(ang), r * Math.sin(ang)]);
+      decoded.push([r * Math.cos(ang) + rng.normal(0, 1.5), r * Math.sin(ang) + rng.normal(0, 1.5)]);
+      trial.push(t);
+    }
+    label.push(c);
+  }
+  const tr = trajectoryFeatures(truePos, trial);
+  assert.equal(tr.features.cols, 2 * T);
+  // layout: x over time, then y over time
+  assert.equal(tr.features.get(1, 3), truePos[T + 3][0]);
+  assert.equal(tr.features.get(1, T + 3), truePos[T + 3][1]);
+  const clf = new LinearClassifier().fit(tr.features, label);
+  assert.equal(clf.score(tr.features, label), 1);
+  const acc = clf.score(trajectoryFeatures(decoded, trial).features, label);
+  assert.ok(acc > 0.9 && acc <= 1, `${acc}`);
+  assert.throws(() => trajectoryFeatures([[0, 0], [1, 1], [2, 2]], [0, 0, 1]), /crop or resample/);
 });
 
 test("k-NN finds exact neighbours (brute-force check) for both metrics; median, mean and vote", () => {
