@@ -165,7 +165,6 @@ export async function fetchFile(options: FetchOptions): Promise<FetchResult> {
   let total: number | null = expected.size ?? null;
   let requests = 0;
   let failuresWithoutProgress = 0;
-  let lastError: Error | null = null;
 
   for (;;) {
     const have = existsSync(part) ? statSync(part).size : 0;
@@ -196,19 +195,20 @@ export async function fetchFile(options: FetchOptions): Promise<FetchResult> {
       options.onProgress?.(received, total);
       await appendBody(res, part, restart, (n) => {
         received += n;
-        progressed = true;
+        // Progress means holding more than before this attempt (a restarted body must overtake it).
+        if (received > have) progressed = true;
         options.onProgress?.(received, total);
       });
       const now = statSync(part).size;
       if (total !== null && now < total) throw new Error(`body ended early: ${now} of ${total} bytes`);
       break;
     } catch (err) {
-      lastError = err as Error;
+      const error = err as Error;
       failuresWithoutProgress = progressed ? 0 : failuresWithoutProgress + 1;
       if (failuresWithoutProgress > retries) {
         const have2 = existsSync(part) ? statSync(part).size : 0;
         throw new Error(
-          `download of ${url} failed after ${requests} request(s): ${lastError.message}` +
+          `download of ${url} failed after ${requests} request(s): ${error.message}` +
             (have2 > 0 ? `; ${have2} bytes kept in ${part} — rerun to resume` : ""),
           { cause: err },
         );

@@ -2,7 +2,7 @@
 // copy of a rat (joblib, MAT export, .npy) gives the same matrix.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { loadRatHippocampus, loadLowRankRnn, dataDir, RNN_WEIGHT_NAMES, type RatHippocampusData } from "../../src/index.js";
@@ -72,6 +72,21 @@ test("rats not shipped give a clear error saying how to fetch them", () => {
     assert.throws(() => loadRatHippocampus("nobody" as "buddy"), /unknown rat "nobody"; choose one of achilles, buddy, cicero, gatsby/);
   } finally {
     rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test("fetched rats load from the download cache", () => {
+  const cache = mkdtempSync(join(tmpdir(), "rat-cache-"));
+  try {
+    mkdirSync(join(cache, "rat-hippocampus"));
+    // Stand-in for a fetched file: CEBRA's buddy.jl has the same layout as gatsby.jl.
+    copyFileSync(join(dataDir(), "rat_hippocampus", "buddy.jl"), join(cache, "rat-hippocampus", "gatsby.jl"));
+    const g = loadRatHippocampus("gatsby", { cacheDir: cache });
+    assert.equal(g.name, "gatsby");
+    assert.equal(g.file, join(cache, "rat-hippocampus", "gatsby.jl"));
+    assert.deepEqual([g.spikes.rows, g.spikes.cols], [6577, 48]);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
   }
 });
 
