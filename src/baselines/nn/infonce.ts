@@ -1,0 +1,81 @@
+/**
+ * InfoNCE with a fixed temperature on unit-norm embeddings, in CEBRA's form (its
+ * `FixedCosineInfoNCE` criterion): with cosine similarities s⁺ᵢ = ⟨rᵢ, pᵢ⟩/τ and sᵢⱼ = ⟨rᵢ, nⱼ⟩/τ,
+ *
+ *   loss = −meanᵢ s⁺ᵢ  +  meanᵢ logΣⱼ exp(sᵢⱼ)
+ *        =  alignment  +  uniformity.
+ *
+ * As in CEBRA, the positive is not part of the denominator. The batch × batch similarity
+ * matrix is over one batch only, never the dataset.
+ */
+export interface InfoNceResult {
+  loss: number;
+  alignment: number;
+  uniformity: number;
+}
+
+export interface InfoNceGradients {
+  reference: Float64Array;
+  positive: Float64Array;
+  negative: Float64Array;
+}
+
+/**
+ * ref, pos: n × d; neg: m × d (row-major). When `grads` is given its arrays (same shapes)
+ * are overwritten with ∂loss/∂ref, ∂loss/∂pos, ∂loss/∂neg.
+ */
+export function infoNce(
+  ref: Float64Array, pos: Float64Array, neg: Float64Array,
+  n: number, m: number, d: number, temperature: number,
+  grads?: InfoNceGradients,
+): InfoNceResult {
+  const invT = 1 / temperature;
+  let align = 0, uniform = 0;
+  const p = new Float64Array(m);
+  if (grads) {
+    grads.reference.fill(0, 0, n * d);
+    grads.positive.fill(0, 0, n * d);
+    grads.negative.fill(0, 0, m * d);
+  }
+  for (let i = 0; i < n; i++) {
+    const ri = i * d;
+    let sp = 0;
+    for (let k = 0; k < d; k++) sp += ref[ri + k] * pos[ri + k];
+    align -= sp * invT;
+    // log-sum-exp with the row maximum subtracted for stability.
+    let max = -Infinity;
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      const nj = j * d;
+      for (let k = 0; k < d; k++) s += ref[ri + k] * neg[nj + k];
+      s *= invT;
+      p[j] = s;
+      if (s > max) max = s;
+    }
+    let z = 0;
+    for (let j = 0; j < m; j++) {
+      p[j] = Math.exp(p[j] - max);
+      z += p[j];
+    }
+    uniform += max + Math.log(z);
+    if (grads) {
+      const scale = invT / n;
+      const gr = grads.reference, gp = grads.positive, gn = grads.negative;
+      for (let k = 0; k < d; k++) {
+        gr[ri + k] -= pos[ri + k] * scale;
+        gp[ri + k] = -ref[ri + k] * scale;
+      }
+      for (let j = 0; j < m; j++) {
+        const w = (p[j] / z) * scale;
+        const nj = j * d;
+        for (let k = 0; k < d; k++) {
+          gr[ri + k] += w * neg[nj + k];
+          gn[nj + k] += w * ref[ri + k];
+        }
+      }
+    }
+  }
+  align /= n;
+  uniform /= n;
+  return { loss: align + uniform, alignment: align, uniformity: uniform };
+}

@@ -1,0 +1,11 @@
+import type { Matrix, MatrixLike } from "../core/index.js";
+
+/**
+ * The estimator shape shared by every baseline: fit on a training part (rows are time bins,
+ * columns are channels), then transform any data with the same columns.
+ * Supervised embedders use `labels` (one row per time bin); unsupervised ones ignore it.
+ */
+export interface Embedder {
+  fit(data: MatrixLike, labels?: MatrixLike | ArrayLike<number>): this;
+  transform(data: MatrixLike): Matrix;
+}
