@@ -14,6 +14,7 @@ interface H5Attribute {
 }
 interface H5Node {
   attrs: Record<string, H5Attribute>;
+  dereference(ref: unknown): H5Group | H5Dataset | null;
 }
 interface H5Group extends H5Node {
   keys(): string[];
@@ -133,7 +134,8 @@ export async function listHdf5(path: string): Promise<Hdf5Entry[]> {
   });
 }
 
-function matValueFrom(entity: H5Group | H5Dataset, where: string): MatValue {
+function matValueFrom(entity: H5Group | H5Dataset, file: H5File, where: string, depth = 0): MatValue {
+  if (depth > 32) throw new Error(`${where}: cell arrays nested too deeply`);
   const attrs = attrsOf(entity);
   const cls = typeof attrs.MATLAB_class === "string" ? attrs.MATLAB_class : "";
   if (!isDataset(entity)) {
@@ -142,14 +144,30 @@ function matValueFrom(entity: H5Group | H5Dataset, where: string): MatValue {
     const rec: Record<string, MatValue> = {};
     for (const f of fieldNames) {
       const child = group.get(f);
-      if (child) rec[f] = matValueFrom(child, `${where}.${f}`);
+      if (child) rec[f] = matValueFrom(child, file, `${where}.${f}`, depth + 1);
     }
     return { kind: "struct", shape: [1, 1], fieldNames, elements: [rec] };
   }
   const ds = entity;
   // MATLAB writes an m × n array as an HDF5 dataset of shape (n, m): the bytes are column-major.
   const shape = [...(ds.shape ?? [])].reverse();
-  if (cls === "cell" || cls === "struct") return { kind: "unsupported", matlabClass: cls, shape };
+  if (attrs.MATLAB_empty !== undefined && Number(attrs.MATLAB_empty) !== 0) {
+    // Empty arrays are stored as their dimensions (reversed) with the MATLAB_empty flag.
+    const dims = Array.from(ds.value as ArrayLike<number | bigint>, (v) => Number(v)).reverse();
+    return { kind: "numeric", matlabClass: cls || "double", shape: dims, dtype: "f8", fortranOrder: true, data: new Float64Array(0), imag: null };
+  }
+  if (cls === "cell") {
+    // A cell array is a dataset of object references to its elements (kept in #refs#).
+    const refs = ds.value;
+    if (!Array.isArray(refs)) throw new Error(`${where}: cell array without references`);
+    const items = refs.map((ref, i) => {
+      const target = file.dereference(ref);
+      if (!target) throw new Error(`${where}{${i + 1}}: dangling reference`);
+      return matValueFrom(target, file, `${where}{${i + 1}}`, depth + 1);
+    });
+    return { kind: "cell", shape, items };
+  }
+  if (cls === "struct") return { kind: "unsupported", matlabClass: "struct array", shape };
   if (cls === "char") {
     const codes = ds.value;
     const text = isTyped(codes) ? String.fromCharCode(...Array.from(codes as ArrayLike<number>)) : String(codes);
@@ -167,14 +185,14 @@ function matValueFrom(entity: H5Group | H5Dataset, where: string): MatValue {
   };
 }
 
-/** Reads every top-level variable of a MATLAB v7.3 MAT-file (HDF5). Cell arrays come back `unsupported`. */
+/** Reads every top-level variable of a MATLAB v7.3 MAT-file (HDF5), cell arrays included. */
 export async function readMat73(path: string): Promise<Record<string, MatValue>> {
   return withFile(path, (file) => {
     const out: Record<string, MatValue> = {};
     for (const key of file.keys()) {
       if (key.startsWith("#")) continue; // MATLAB's #refs# group holds cell contents
       const child = file.get(key);
-      if (child) out[key] = matValueFrom(child, `${path}:${key}`);
+      if (child) out[key] = matValueFrom(child, file, `${path}:${key}`);
     }
     return out;
   });

@@ -200,8 +200,19 @@ test("readMat73 reads MATLAB v7.3 (HDF5) variables in MATLAB's shape", async () 
   const trial = vars.trial;
   assert.ok(trial.kind === "struct");
   close(Array.from(matToMatrix(trial.elements[0].t).data), expected["hdf5/v73.mat/trial/t"].values);
+  const cell = vars.C;
+  assert.ok(cell.kind === "cell");
+  assert.deepEqual(cell.shape, [1, 3]);
+  cell.items.forEach((item, i) => {
+    const e = expected[`hdf5/v73.mat/C${i}`];
+    assert.deepEqual(numeric(item).shape, e.shape);
+    close(Array.from(matToMatrix(item).data), e.values);
+  });
+  assert.equal(numeric(cell.items[2]).matlabClass, "uint8");
+  const empty = numeric(vars.E);
+  assert.deepEqual([empty.shape, empty.data.length], [[0, 0], 0]);
   const same = await readMat73(join(FIX, "hdf5/v73.mat"));
-  assert.deepEqual(Object.keys(same).sort(), ["A", "spikes", "trial"]);
+  assert.deepEqual(Object.keys(same).sort(), ["A", "C", "E", "spikes", "trial"]);
 });
 
 test("HDF5 (NWB-like) datasets and listing", async () => {
