@@ -1,1 +1,4 @@
-export {};
+export { Marble, dataSignature, type MarbleDataSignature, type FitOptions, type FitResult, type EpochReport } from "./marble.js";
+export { MARBLE_DEFAULTS, resolveMarbleParams, gradientChannelCount, marbleShape, marbleParameterCount, type MarbleParams, type MarbleShape } from "./params.js";
+/** Layers (Linear, BatchNorm, GradientFeatures, diffusion, inner products, loss, …) and checkpoint I/O. */
+export * as marbleLayers from "./layers.js";

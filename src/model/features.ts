@@ -1,0 +1,248 @@
+/**
+ * Everything upstream of the learnable layers: the signal in frames, diffusion (learnable t) and
+ * the gradient features, served to the training loop as rows for the batch nodes.
+ *
+ * Why features are cached over the whole graph rather than recomputed on each batch's o-hop
+ * neighbourhood: the features depend on the data and on the single scalar t only. Without
+ * diffusion they are fixed, so they are computed once (one pass over all edges, per order) and
+ * training becomes an MLP over cached rows. Recomputing them per batch on the o-hop
+ * neighbourhood of 3B nodes touches, at k = 30 and order 2, tens of thousands of nodes per
+ * batch — most of the graph — for every one of the n/B batches of an epoch, which is where the
+ * original implementation spends its time.
+ *
+ * With diffusion on and a linear feature map (scalar diffusion, no vecNorm) the features are
+ * F(t) = G exp(−tL) x with G linear. Around a centre t₀,
+ *   exp(−tL) x = Σ_j (−δ)^j / j! · L^j y₀,  δ = t − t₀,  y₀ = exp(−t₀L) x,
+ * so F(t) = Σ_j (−δ)^j / j! · G(L^j y₀): J + 1 cached feature matrices, combined per batch row.
+ * The centre moves whenever the remainder bound (‖L‖∞|δ|)^(J+1)/(J+1)! · e^(‖L‖∞|δ|) exceeds the
+ * tolerance, so results match the exact heat kernel to that tolerance.
+ *
+ * Otherwise (vector diffusion with magnitude rescaling, or vecNorm between orders: nonlinear
+ * in the diffused signal) the features and their t-derivative are recomputed over the whole
+ * graph whenever t changes (forward mode: one scalar input).
+ */
+import { Matrix } from "../core/matrix.js";
+import { spmm } from "../core/sparse.js";
+import type { SparseMatrix } from "../core/sparse.js";
+import type { MarbleDataset } from "../geometry/types.js";
+import { GradientFeatures } from "./gradient.js";
+import { ScalarDiffusion, VectorDiffusion, clampDiffusionTime } from "./diffusion.js";
+
+export interface FeatureRows {
+  /** rows × channels */
+  value: Float64Array;
+  /** d value / dt, rows × channels (null when t does not enter) */
+  tangent: Float64Array | null;
+}
+
+export interface FeatureProvider {
+  readonly channels: number;
+  readonly numNodes: number;
+  /** Whether the features depend on t. */
+  readonly dependsOnTime: boolean;
+  gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows;
+  /** Makes the next gathers at t exact (no expansion around an older centre), so embeddings do not depend on history. */
+  settle?(t: number): void;
+}
+
+/** The signal in the form the kernels act on: n × D (global frames) or n × m in local frames. */
+export function signalInFrames(data: MarbleDataset): Matrix {
+  const n = data.numNodes;
+  if (!data.localGauges) return data.x;
+  const m = data.dimMan, d = data.dim, D = data.x.cols;
+  if (D !== d) throw new RangeError(`local gauges need a vector signal of the anchors' dimension (${d}), got ${D} channels`);
+  const out = new Matrix(n, m);
+  const X = data.x.data, G = data.gauges.data, gc = data.gauges.cols;
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < m; a++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += X[i * D + k] * G[i * gc + a * d + k];
+      out.data[i * m + a] = s;
+    }
+  }
+  return out;
+}
+
+export interface FeatureOptions {
+  order: number;
+  includeSelf: boolean;
+  vecNorm: boolean;
+  diffusion: boolean;
+  /** Relative tolerance of the heat-kernel expansion (linear path). */
+  tolerance?: number;
+}
+
+/** Chooses the cheapest exact provider for the configuration. `kernels` defaults to data.kernels. */
+export function createFeatureProvider(data: MarbleDataset, opts: FeatureOptions, kernels: SparseMatrix[] = data.kernels): FeatureProvider {
+  const signal = signalInFrames(data);
+  const n = data.numNodes;
+  const local = data.localGauges;
+  const grad = new GradientFeatures(kernels, n, local ? 1 : signal.cols, { order: opts.order, includeSelf: opts.includeSelf, vecNorm: opts.vecNorm });
+  if (local && grad.blockSize !== signal.cols) {
+    throw new RangeError(`local gauges: kernels act on ${grad.blockSize}-vectors but the frames have ${signal.cols} directions`);
+  }
+  if (!opts.diffusion) return new StaticFeatures(grad, signal.data);
+  if (local) {
+    if (!data.vectorDiffusion) throw new RangeError("the dataset has local gauges but no vectorDiffusion operator");
+    return new RecomputedFeatures(grad, signal, new VectorDiffusion(data.vectorDiffusion, data.diffusion));
+  }
+  const scalar = new ScalarDiffusion(data.diffusion);
+  if (opts.vecNorm) return new RecomputedFeatures(grad, signal, scalar);
+  return new ExpandedFeatures(grad, signal, scalar, data.laplacian, opts.tolerance ?? 1e-9);
+}
+
+function gatherRows(src: ArrayLike<number>, C: number, nodes: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(nodes.length * C);
+  for (let r = 0; r < nodes.length; r++) {
+    const base = nodes[r] * C;
+    for (let c = 0; c < C; c++) out[r * C + c] = src[base + c];
+  }
+  return out;
+}
+
+/** Features without diffusion: computed once. */
+export class StaticFeatures implements FeatureProvider {
+  readonly channels: number;
+  readonly numNodes: number;
+  readonly dependsOnTime = false;
+  readonly all: Float64Array;
+
+  constructor(grad: GradientFeatures, signal: Float64Array) {
+    this.channels = grad.channels;
+    this.numNodes = grad.numNodes;
+    this.all = grad.forward(signal);
+  }
+
+  gather(nodes: ArrayLike<number>): FeatureRows {
+    return { value: gatherRows(this.all, this.channels, nodes), tangent: null };
+  }
+}
+
+/** Nonlinear feature maps: whole-graph features and t-derivative, recomputed when t changes. */
+export class RecomputedFeatures implements FeatureProvider {
+  readonly channels: number;
+  readonly numNodes: number;
+  readonly dependsOnTime = true;
+  private readonly grad: GradientFeatures;
+  private readonly signal: Matrix;
+  private readonly diffusion: ScalarDiffusion | VectorDiffusion;
+  private cachedT = NaN;
+  private value: Float64Array | null = null;
+  private tangent: Float64Array | null = null;
+
+  constructor(grad: GradientFeatures, signal: Matrix, diffusion: ScalarDiffusion | VectorDiffusion) {
+    this.grad = grad;
+    this.signal = signal;
+    this.diffusion = diffusion;
+    this.channels = grad.channels;
+    this.numNodes = grad.numNodes;
+  }
+
+  private update(t: number): void {
+    const tc = clampDiffusionTime(t);
+    if (tc === this.cachedT) return;
+    const d = this.diffusion.forwardWithTangent(this.signal, tc);
+    const f = this.grad.forwardWithTangent(d.value.data, d.tangent.data);
+    this.value = f.value;
+    this.tangent = f.tangent;
+    this.cachedT = tc;
+  }
+
+  gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows {
+    this.update(t);
+    return { value: gatherRows(this.value!, this.channels, nodes), tangent: wantTangent ? gatherRows(this.tangent!, this.channels, nodes) : null };
+  }
+}
+
+/** Terms kept in the heat-kernel expansion around the centre (J + 1). */
+const EXPANSION_TERMS = 7;
+/** Above this many stored values the expansion is kept in float32 (about 128 MB in float64). */
+const FLOAT64_LIMIT = 16 * 1024 * 1024;
+
+/** Linear feature maps with diffusion: cached expansion of F(t) around a centre t₀. */
+export class ExpandedFeatures implements FeatureProvider {
+  readonly channels: number;
+  readonly numNodes: number;
+  readonly dependsOnTime = true;
+  private readonly grad: GradientFeatures;
+  private readonly signal: Matrix;
+  private readonly diffusion: ScalarDiffusion;
+  private readonly laplacian: SparseMatrix;
+  private readonly normL: number;
+  private readonly tolerance: number;
+  private readonly terms: (Float64Array | Float32Array)[] = [];
+  private centre = NaN;
+  /** Number of times the expansion was rebuilt (for profiling). */
+  recentres = 0;
+
+  constructor(grad: GradientFeatures, signal: Matrix, diffusion: ScalarDiffusion, laplacian: SparseMatrix, tolerance: number) {
+    this.grad = grad;
+    this.signal = signal;
+    this.diffusion = diffusion;
+    this.laplacian = laplacian;
+    this.tolerance = tolerance;
+    this.channels = grad.channels;
+    this.numNodes = grad.numNodes;
+    let norm = 0;
+    for (let i = 0; i < laplacian.rows; i++) {
+      let s = 0;
+      for (let p = laplacian.rowPtr[i]; p < laplacian.rowPtr[i + 1]; p++) s += Math.abs(laplacian.values[p]);
+      if (s > norm) norm = s;
+    }
+    this.normL = norm;
+  }
+
+  /** Upper bound of the relative truncation error at distance δ from the centre. */
+  private remainder(delta: number): number {
+    const x = this.normL * Math.abs(delta);
+    let term = 1;
+    for (let j = 1; j <= EXPANSION_TERMS; j++) term *= x / j;
+    return term * Math.exp(x);
+  }
+
+  private recentre(t: number): void {
+    const n = this.numNodes, C = this.channels;
+    const useF64 = n * C * EXPANSION_TERMS <= FLOAT64_LIMIT;
+    let y = this.diffusion.forward(this.signal, t);
+    this.terms.length = 0;
+    for (let j = 0; j < EXPANSION_TERMS; j++) {
+      if (j > 0) y = spmm(this.laplacian, y);
+      const f = this.grad.forward(y.data);
+      this.terms.push(useF64 ? f : Float32Array.from(f));
+    }
+    this.centre = t;
+    this.recentres++;
+  }
+
+  settle(t: number): void {
+    const tc = clampDiffusionTime(t);
+    if (tc !== this.centre) this.recentre(tc);
+  }
+
+  gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows {
+    const tc = clampDiffusionTime(t);
+    if (!(this.remainder(tc - this.centre) <= this.tolerance)) this.recentre(tc);
+    const delta = tc - this.centre;
+    const C = this.channels, J = EXPANSION_TERMS;
+    // value coefficients (−δ)^j/j!, derivative coefficients −(−δ)^(j−1)/(j−1)!
+    const cv = new Float64Array(J), cd = new Float64Array(J);
+    let p = 1;
+    for (let j = 0; j < J; j++) {
+      cv[j] = p;
+      if (j + 1 < J) cd[j + 1] = -p;
+      p *= -delta / (j + 1);
+    }
+    const value = new Float64Array(nodes.length * C);
+    const tangent = wantTangent ? new Float64Array(nodes.length * C) : null;
+    for (let j = 0; j < J; j++) {
+      const term = this.terms[j];
+      const a = cv[j], b = cd[j];
+      for (let r = 0; r < nodes.length; r++) {
+        const base = nodes[r] * C, o = r * C;
+        if (a !== 0) for (let c = 0; c < C; c++) value[o + c] += a * term[base + c];
+        if (tangent && b !== 0) for (let c = 0; c < C; c++) tangent[o + c] += b * term[base + c];
+      }
+    }
+    return { value, tangent };
+  }
+}

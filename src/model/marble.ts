@@ -1,0 +1,497 @@
+/**
+ * The MARBLE estimator: gradient features of a (diffused) vector field on a proximity graph,
+ * mapped by an MLP into a latent space trained with a contrastive loss.
+ *
+ *   const model = new Marble(data, { epochs: 50, outChannels: 5, diffusion: false });
+ *   await model.fit(data, { outdir: "runs/vdp" });
+ *   const z = model.transform(data); // n × outChannels
+ */
+import { Matrix } from "../core/matrix.js";
+import { Random } from "../core/random.js";
+import { ValidationError } from "../core/validate.js";
+import type { MarbleDataset } from "../geometry/types.js";
+import { VERSION } from "../version.js";
+import { resolveMarbleParams, marbleShape, marbleParameterCount, type MarbleParams, type MarbleShape } from "./params.js";
+import { parameter, type Tensor } from "./tensor.js";
+import { InnerProductFeatures } from "./inner-product.js";
+import { MLP } from "./mlp.js";
+import { normalizeRows, normalizeRowsBackward } from "./normalize.js";
+import { contrastiveLoss } from "./loss.js";
+import { createFeatureProvider, type FeatureProvider } from "./features.js";
+import { clampDiffusionTime } from "./diffusion.js";
+import { subsampleKernels } from "./subsample.js";
+import { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
+import { writeFolderAtomic, readFolderFile } from "./checkpoint-io.js";
+import { ProgressBar } from "./progress.js";
+
+/** The dimensions a trained model expects of any dataset it is fitted to or embeds. */
+export interface MarbleDataSignature {
+  /** Signal channels D of data.x. */
+  signalDim: number;
+  /** Anchor dimension d. */
+  dim: number;
+  /** Manifold dimension m (number of derivative kernels). */
+  dimMan: number;
+  localGauges: boolean;
+}
+
+export interface EpochReport {
+  /** 1-based epoch number (cumulative over resumed runs). */
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  lr: number;
+  diffusionTime: number;
+  /** Seconds spent in this epoch. */
+  seconds: number;
+}
+
+export interface FitOptions {
+  /** Folder to write the final (best-validation) checkpoint to. */
+  outdir?: string;
+  /** Print one line per epoch. */
+  verbose?: boolean;
+  /** Called after every epoch. */
+  onEpoch?: (report: EpochReport) => void;
+  /** Cancels training between batches; the model keeps its best weights so far. */
+  signal?: AbortSignal;
+  /** Show a progress bar on stderr (default: when stderr is a terminal). */
+  progress?: boolean;
+}
+
+export interface FitResult {
+  trainLoss: number[];
+  valLoss: number[];
+  testLoss: number;
+  bestEpoch: number;
+  /** Seconds spent building the features before the first epoch. */
+  precomputeSeconds: number;
+  /** Seconds per epoch. */
+  epochSeconds: number[];
+}
+
+interface OptimizerState {
+  lr: number;
+  plateauBest: number;
+  plateauBad: number;
+}
+
+const PLATEAU_FACTOR = 0.1;
+const PLATEAU_PATIENCE = 10;
+const PLATEAU_THRESHOLD = 1e-4;
+const TRANSFORM_CHUNK = 4096;
+
+export function dataSignature(data: MarbleDataset): MarbleDataSignature {
+  return { signalDim: data.x.cols, dim: data.pos.cols, dimMan: data.dimMan, localGauges: data.localGauges };
+}
+
+function checkDataset(data: MarbleDataset, where: string): void {
+  if (!data || typeof data !== "object" || !(data.x instanceof Matrix) || !(data.pos instanceof Matrix) || !Array.isArray(data.kernels)) {
+    throw new ValidationError(`${where}: expected a MarbleDataset (build one with constructDataset)`);
+  }
+  const n = data.numNodes;
+  if (data.x.rows !== n || data.pos.rows !== n) throw new ValidationError(`${where}: data.x has ${data.x.rows} rows and data.pos ${data.pos.rows}, expected numNodes = ${n}`);
+  if (n < 3) throw new ValidationError(`${where}: need at least 3 nodes, got ${n}`);
+  if (data.kernels.length !== data.dimMan) throw new ValidationError(`${where}: ${data.kernels.length} derivative kernels but dimMan = ${data.dimMan}`);
+  for (const [name, mask] of [["trainMask", data.trainMask], ["valMask", data.valMask], ["testMask", data.testMask]] as const) {
+    if (!mask || mask.length !== n) throw new ValidationError(`${where}: data.${name} must have one entry per node (${n})`);
+  }
+}
+
+function indicesOf(mask: Uint8Array): Int32Array {
+  let c = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) c++;
+  const out = new Int32Array(c);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
+  return out;
+}
+
+function abortError(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason;
+  const e = new Error("Marble.fit: training was aborted");
+  e.name = "AbortError";
+  return e;
+}
+
+function nonFiniteMessage(what: string, epoch: number, lr: number): string {
+  return (
+    `Marble.fit: ${what} became non-finite at epoch ${epoch}. Likely causes: a learning rate too large ` +
+    `(lr = ${lr}; try 10× smaller), unnormalised inputs (scale positions and vectors to order 1), ` +
+    `or a disconnected or degenerate graph (duplicate points, isolated nodes: raise k or delta, or subsample with spacing)`
+  );
+}
+
+export class Marble {
+  readonly params: MarbleParams;
+  readonly signature: MarbleDataSignature;
+  readonly shape: MarbleShape;
+  /** The learnable diffusion time (one value). */
+  readonly diffusionTime: Tensor;
+  readonly innerProducts: InnerProductFeatures | null;
+  readonly mlp: MLP;
+  /** Completed epochs (cumulative over resumed runs). */
+  epoch = 0;
+  trainLosses: number[] = [];
+  valLosses: number[] = [];
+  testLoss = NaN;
+  private optimizer: OptimizerState;
+  private readonly momentum = new Map<string, Float64Array>();
+  private providerCache = new WeakMap<MarbleDataset, FeatureProvider>();
+
+  /** `data` is a dataset from constructDataset, or the dimensions a checkpoint recorded. */
+  constructor(data: MarbleDataset | MarbleDataSignature, params?: Partial<MarbleParams>) {
+    this.params = resolveMarbleParams(params);
+    if ("kernels" in data) {
+      checkDataset(data, "Marble");
+      this.signature = dataSignature(data);
+    } else {
+      this.signature = { ...data };
+    }
+    const sig = this.signature;
+    const s = sig.localGauges ? sig.dimMan : sig.signalDim;
+    this.shape = marbleShape(this.params, s, sig.dimMan, sig.dim);
+    const rng = new Random(this.params.seed);
+    this.diffusionTime = parameter("diffusion.t", [1]);
+    const p = this.params;
+    if (p.innerProductFeatures) {
+      const blocks: number[] = [];
+      for (let j = p.includeSelf ? 0 : 1; j <= p.order; j++) blocks.push(sig.dimMan ** j);
+      this.innerProducts = new InnerProductFeatures(s, blocks);
+    } else {
+      this.innerProducts = null;
+    }
+    this.mlp = new MLP(this.shape.mlpInput, p.hiddenChannels, p.outChannels, { bias: p.bias, batchNorm: p.batchNorm, dropout: p.dropout }, rng);
+    this.optimizer = { lr: p.lr, plateauBest: Infinity, plateauBad: 0 };
+  }
+
+  /** Trainable tensors, in a fixed order. */
+  get parameters(): Tensor[] {
+    return [this.diffusionTime, ...(this.innerProducts ? [this.innerProducts.weight] : []), ...this.mlp.parameters];
+  }
+
+  /** Trainable values: the diffusion time (always), O matrices (with inner products) and the MLP. */
+  get parameterCount(): number {
+    const counted = this.parameters.reduce((a, t) => a + t.data.length, 0);
+    const expected = marbleParameterCount(this.params, this.shape);
+    if (counted !== expected) throw new Error(`internal: parameter count ${counted} differs from the formula ${expected}`);
+    return counted;
+  }
+
+  /** Current learning rate (after plateau reductions). */
+  get learningRate(): number {
+    return this.optimizer.lr;
+  }
+
+  private checkCompatible(data: MarbleDataset, where: string): void {
+    checkDataset(data, where);
+    const got = dataSignature(data);
+    const want = this.signature;
+    const diffs: string[] = [];
+    if (got.signalDim !== want.signalDim) diffs.push(`signal channels ${got.signalDim} (model: ${want.signalDim})`);
+    if (got.dim !== want.dim) diffs.push(`anchor dimension ${got.dim} (model: ${want.dim})`);
+    if (got.dimMan !== want.dimMan) diffs.push(`manifold dimension ${got.dimMan} (model: ${want.dimMan})`);
+    if (got.localGauges !== want.localGauges) diffs.push(`localGauges ${got.localGauges} (model: ${want.localGauges})`);
+    if (diffs.length) {
+      throw new ValidationError(`${where}: the data does not match the model: ${diffs.join("; ")}. Build the dataset with the same dimensions and gauges as the training data`);
+    }
+  }
+
+  private provider(data: MarbleDataset): FeatureProvider {
+    let p = this.providerCache.get(data);
+    if (!p) {
+      const kernels = subsampleKernels(data.kernels, data.numNodes, this.params.fracSampledNb, new Random(this.params.seed + 7919));
+      p = createFeatureProvider(data, { order: this.params.order, includeSelf: this.params.includeSelf, vecNorm: this.params.vecNorm, diffusion: this.params.diffusion }, kernels);
+      if (p.channels !== this.shape.featureChannels) throw new Error(`internal: features have ${p.channels} channels, expected ${this.shape.featureChannels}`);
+      this.providerCache.set(data, p);
+    }
+    return p;
+  }
+
+  /** Forward pass for a set of nodes. Returns the embedding and what the backward pass needs. */
+  private forward(data: MarbleDataset, provider: FeatureProvider, nodes: ArrayLike<number>, training: boolean, rng: Random | null, wantTangent: boolean) {
+    const rows = nodes.length;
+    const t = this.diffusionTime.data[0];
+    const feats = provider.gather(nodes, t, wantTangent);
+    let body = feats.value;
+    let ipOut: Float64Array | null = null;
+    if (this.innerProducts) {
+      ipOut = this.innerProducts.forward(feats.value, rows);
+      body = ipOut;
+    }
+    let input = body;
+    const d = this.shape.dim;
+    if (this.params.includePositions) {
+      const w = this.shape.mlpInput, bw = w - d;
+      input = new Float64Array(rows * w);
+      const P = data.pos.data;
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < d; k++) input[r * w + k] = P[nodes[r] * d + k];
+        input.set(body.subarray(r * bw, (r + 1) * bw), r * w + d);
+      }
+    }
+    const { y, cache } = this.mlp.forward(input, rows, training, rng);
+    const out = this.params.embNorm ? normalizeRows(y, this.params.outChannels) : y;
+    return { out, y, cache, feats, ipOut };
+  }
+
+  private batchLoss(data: MarbleDataset, provider: FeatureProvider, nodes: Int32Array, training: boolean, rng: Random | null): number {
+    const wantTangent = training && this.params.diffusion && provider.dependsOnTime;
+    const { out, y, cache, feats, ipOut } = this.forward(data, provider, nodes, training, rng, wantTangent);
+    let masked: Uint8Array | null = null;
+    if (data.mask) {
+      masked = new Uint8Array(nodes.length);
+      for (let r = 0; r < nodes.length; r++) masked[r] = data.mask[nodes[r]];
+    }
+    const oc = this.params.outChannels;
+    const { loss, grad } = contrastiveLoss(out, oc, masked);
+    if (!Number.isFinite(loss)) throw new Error(nonFiniteMessage(`the loss (${loss})`, this.epoch + 1, this.optimizer.lr));
+    if (!training) return loss;
+    const rows = nodes.length;
+    const gy = this.params.embNorm ? normalizeRowsBackward(y, grad, oc) : grad;
+    const needInput = wantTangent || this.innerProducts !== null;
+    const gIn = this.mlp.backward(cache, gy, needInput);
+    if (needInput && gIn) {
+      const w = this.shape.mlpInput;
+      const d = this.params.includePositions ? this.shape.dim : 0;
+      const bw = w - d;
+      let gBody = gIn;
+      if (d > 0) {
+        gBody = new Float64Array(rows * bw);
+        for (let r = 0; r < rows; r++) gBody.set(gIn.subarray(r * w + d, (r + 1) * w), r * bw);
+      }
+      const gFeat = this.innerProducts ? this.innerProducts.backward(feats.value, ipOut!, gBody, rows) : gBody;
+      if (wantTangent && feats.tangent) {
+        let gt = 0;
+        const T = feats.tangent;
+        for (let i = 0; i < T.length; i++) gt += gFeat[i] * T[i];
+        this.diffusionTime.grad![0] += gt;
+      }
+    }
+    return loss;
+  }
+
+  private step(): void {
+    const { lr } = this.optimizer;
+    const mu = this.params.momentum;
+    for (const p of this.parameters) {
+      const g = p.grad!;
+      let buf = this.momentum.get(p.name);
+      if (!buf) {
+        buf = Float64Array.from(g);
+        this.momentum.set(p.name, buf);
+      } else {
+        for (let i = 0; i < g.length; i++) buf[i] = mu * buf[i] + g[i];
+      }
+      for (let i = 0; i < g.length; i++) p.data[i] -= lr * buf[i];
+      g.fill(0);
+      for (let i = 0; i < p.data.length; i++) {
+        if (!Number.isFinite(p.data[i])) throw new Error(nonFiniteMessage(`parameter ${p.name}`, this.epoch + 1, lr));
+      }
+    }
+    this.diffusionTime.data[0] = clampDiffusionTime(this.diffusionTime.data[0]);
+  }
+
+  /** Builds the batch node list: anchors, one true neighbour of each, uniform negatives. */
+  private sampleBatch(data: MarbleDataset, anchors: Int32Array, rng: Random): Int32Array {
+    const B = anchors.length, n = data.numNodes;
+    const { rowPtr, colIdx } = data.graph.adjacency;
+    const nodes = new Int32Array(3 * B);
+    nodes.set(anchors, 0);
+    for (let b = 0; b < B; b++) {
+      const i = anchors[b];
+      const start = rowPtr[i], deg = rowPtr[i + 1] - start;
+      let selfLoops = 0;
+      for (let p = start; p < start + deg; p++) if (colIdx[p] === i) selfLoops++;
+      if (deg - selfLoops <= 0) {
+        throw new ValidationError(`Marble.fit: node ${i} has no neighbours in the graph; the graph is disconnected — raise k or delta when building the dataset`);
+      }
+      let pick = rng.int(deg - selfLoops);
+      let j = -1;
+      for (let p = start; p < start + deg; p++) {
+        if (colIdx[p] === i) continue;
+        if (pick-- === 0) {
+          j = colIdx[p];
+          break;
+        }
+      }
+      nodes[B + b] = j;
+      nodes[2 * B + b] = rng.int(n);
+    }
+    return nodes;
+  }
+
+  private snapshot(): Map<string, Float64Array> {
+    const s = new Map<string, Float64Array>();
+    for (const t of [...this.parameters, ...this.mlp.buffers]) s.set(t.name, t.data.slice());
+    return s;
+  }
+
+  private restore(s: Map<string, Float64Array>): void {
+    for (const t of [...this.parameters, ...this.mlp.buffers]) t.data.set(s.get(t.name)!);
+  }
+
+  /** Mean loss over batches anchored at `anchors` in evaluation mode, with a fixed sampling seed. */
+  private evaluate(data: MarbleDataset, provider: FeatureProvider, anchors: Int32Array, seed: number): number {
+    if (anchors.length === 0) return NaN;
+    const rng = new Random(seed);
+    const B = this.params.batchSize;
+    let total = 0, count = 0;
+    for (let s = 0; s < anchors.length; s += B) {
+      const nodes = this.sampleBatch(data, anchors.subarray(s, Math.min(anchors.length, s + B)), rng);
+      total += this.batchLoss(data, provider, nodes, false, null);
+      count++;
+    }
+    return total / count;
+  }
+
+  /**
+   * Trains for `params.epochs` epochs on the training split. The validation loss selects the
+   * best epoch, whose weights are restored at the end; the test loss is reported.
+   */
+  async fit(data: MarbleDataset, options: FitOptions = {}): Promise<FitResult> {
+    this.checkCompatible(data, "Marble.fit");
+    const { outdir, verbose = false, onEpoch, signal, progress } = options;
+    if (signal?.aborted) throw abortError(signal);
+    const p = this.params;
+    const t0 = performance.now();
+    const provider = this.provider(data);
+    // touch the features once so their cost is reported separately from the epochs
+    provider.gather([0], this.diffusionTime.data[0], false);
+    const precomputeSeconds = (performance.now() - t0) / 1000;
+    const train = indicesOf(data.trainMask), val = indicesOf(data.valMask), test = indicesOf(data.testMask);
+    if (train.length < 2) throw new ValidationError(`Marble.fit: the training split has ${train.length} nodes; need at least 2`);
+    const rng = new Random(p.seed * 2654435761 + 1 + this.epoch);
+    const dropRng = rng.fork();
+    const B = p.batchSize;
+    let best = this.valLosses.length ? Math.min(...this.valLosses.filter(Number.isFinite)) : Infinity;
+    let bestState = this.snapshot();
+    let bestEpoch = this.epoch;
+    let bestMomentum = new Map(Array.from(this.momentum, ([k, v]) => [k, v.slice()]));
+    const bar = new ProgressBar(p.epochs, process.stderr, progress ?? Boolean(process.stderr.isTTY));
+    const epochSeconds: number[] = [];
+    try {
+      for (let e = 0; e < p.epochs; e++) {
+        const te = performance.now();
+        const order = rng.permutation(train.length);
+        let total = 0, batches = 0;
+        for (let s = 0; s < order.length; s += B) {
+          if (signal?.aborted) throw abortError(signal);
+          const size = Math.min(B, order.length - s);
+          if (size < 2 && p.batchNorm) continue; // batch statistics need two rows
+          const anchors = new Int32Array(size);
+          for (let k = 0; k < size; k++) anchors[k] = train[order[s + k]];
+          const nodes = this.sampleBatch(data, anchors, rng);
+          total += this.batchLoss(data, provider, nodes, true, dropRng);
+          batches++;
+          this.step();
+        }
+        const trainLoss = total / Math.max(1, batches);
+        const valLoss = this.evaluate(data, provider, val, p.seed + 104729);
+        this.epoch++;
+        this.trainLosses.push(trainLoss);
+        this.valLosses.push(valLoss);
+        // reduce the learning rate on a plateau of the training loss
+        const opt = this.optimizer;
+        if (trainLoss < opt.plateauBest * (1 - PLATEAU_THRESHOLD)) {
+          opt.plateauBest = trainLoss;
+          opt.plateauBad = 0;
+        } else if (++opt.plateauBad > PLATEAU_PATIENCE) {
+          opt.lr *= PLATEAU_FACTOR;
+          opt.plateauBad = 0;
+        }
+        const score = Number.isFinite(valLoss) ? valLoss : trainLoss;
+        if (score < best) {
+          best = score;
+          bestState = this.snapshot();
+          bestEpoch = this.epoch;
+          bestMomentum = new Map(Array.from(this.momentum, ([k, v]) => [k, v.slice()]));
+        }
+        const seconds = (performance.now() - te) / 1000;
+        epochSeconds.push(seconds);
+        const report: EpochReport = { epoch: this.epoch, trainLoss, valLoss, lr: opt.lr, diffusionTime: this.diffusionTime.data[0], seconds };
+        onEpoch?.(report);
+        if (verbose) {
+          console.log(`epoch ${this.epoch}: train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, lr ${opt.lr.toPrecision(3)}, t ${report.diffusionTime.toPrecision(3)}`);
+        }
+        bar.update(e + 1, `loss ${trainLoss.toFixed(4)}`);
+        // let timers and abort events run between epochs
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      bar.finish();
+      this.restore(bestState);
+      this.momentum.clear();
+      for (const [k, v] of bestMomentum) this.momentum.set(k, v);
+    }
+    this.testLoss = this.evaluate(data, provider, test, p.seed + 130363);
+    if (verbose) console.log(`best epoch ${bestEpoch}; test loss ${this.testLoss.toFixed(4)}`);
+    if (outdir) this.save(outdir, data);
+    return { trainLoss: this.trainLosses.slice(), valLoss: this.valLosses.slice(), testLoss: this.testLoss, bestEpoch, precomputeSeconds, epochSeconds };
+  }
+
+  /** Embeds every node of `data` (evaluation mode: batch-norm running statistics, no dropout). */
+  transform(data: MarbleDataset): Matrix {
+    this.checkCompatible(data, "Marble.transform");
+    const provider = this.provider(data);
+    provider.settle?.(this.diffusionTime.data[0]);
+    const n = data.numNodes, oc = this.params.outChannels;
+    const out = new Matrix(n, oc);
+    for (let s = 0; s < n; s += TRANSFORM_CHUNK) {
+      const e = Math.min(n, s + TRANSFORM_CHUNK);
+      const nodes = new Int32Array(e - s);
+      for (let i = s; i < e; i++) nodes[i - s] = i;
+      const { out: z } = this.forward(data, provider, nodes, false, null, false);
+      out.data.set(z, s * oc);
+    }
+    return out;
+  }
+
+  /** Writes the checkpoint folder (model.json + weights.safetensors) atomically. */
+  save(path: string, data?: MarbleDataset): void {
+    const tensors: Record<string, { shape: number[]; data: Float64Array }> = {};
+    for (const t of [...this.parameters, ...this.mlp.buffers]) tensors[t.name] = { shape: t.shape, data: t.data };
+    for (const t of this.parameters) {
+      const buf = this.momentum.get(t.name);
+      if (buf) tensors[`optimizer.momentum_buffer.${t.name}`] = { shape: t.shape, data: buf };
+    }
+    const json = {
+      format: "marble-checkpoint",
+      version: VERSION,
+      params: this.params,
+      signature: this.signature,
+      epoch: this.epoch,
+      trainLosses: this.trainLosses,
+      valLosses: this.valLosses,
+      testLoss: Number.isFinite(this.testLoss) ? this.testLoss : null,
+      optimizer: { ...this.optimizer, plateauBest: Number.isFinite(this.optimizer.plateauBest) ? this.optimizer.plateauBest : null },
+      parameterCount: this.parameterCount,
+      dataParams: data?.params ?? null,
+    };
+    writeFolderAtomic(path, {
+      "model.json": JSON.stringify(json, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n",
+      "weights.safetensors": encodeSafetensors(tensors, { format: "marble", version: VERSION }),
+    });
+  }
+
+  /** Reads a checkpoint folder: continue with `fit` or embed new data with `transform`. */
+  static load(path: string): Marble {
+    const json = JSON.parse(readFolderFile(path, "model.json").toString("utf8"));
+    if (json.format !== "marble-checkpoint") throw new ValidationError(`Marble.load: ${path}/model.json is not a MARBLE checkpoint`);
+    const model = new Marble(json.signature as MarbleDataSignature, json.params as MarbleParams);
+    const { tensors } = decodeSafetensors(readFolderFile(path, "weights.safetensors"));
+    for (const t of [...model.parameters, ...model.mlp.buffers]) {
+      const stored = tensors[t.name];
+      if (!stored || stored.data.length !== t.data.length) throw new ValidationError(`Marble.load: ${path} lacks tensor "${t.name}" of shape [${t.shape}]`);
+      t.data.set(stored.data);
+      const buf = tensors[`optimizer.momentum_buffer.${t.name}`];
+      if (buf) model.momentum.set(t.name, Float64Array.from(buf.data));
+    }
+    model.epoch = json.epoch ?? 0;
+    model.trainLosses = (json.trainLosses ?? []).map((v: number | null) => v ?? NaN);
+    model.valLosses = (json.valLosses ?? []).map((v: number | null) => v ?? NaN);
+    model.testLoss = json.testLoss ?? NaN;
+    const opt = json.optimizer ?? {};
+    model.optimizer = { lr: opt.lr ?? model.params.lr, plateauBest: opt.plateauBest ?? Infinity, plateauBad: opt.plateauBad ?? 0 };
+    return model;
+  }
+}

@@ -1,0 +1,26 @@
+/** A one-line progress bar on a terminal stream (nothing is written when the stream is not a TTY). */
+export class ProgressBar {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly total: number;
+  private readonly active: boolean;
+  private readonly start = Date.now();
+
+  constructor(total: number, stream: NodeJS.WriteStream = process.stderr, enabled = Boolean(stream.isTTY)) {
+    this.stream = stream;
+    this.total = total;
+    this.active = enabled;
+  }
+
+  update(done: number, label: string): void {
+    if (!this.active) return;
+    const width = 24;
+    const filled = Math.round((width * done) / Math.max(1, this.total));
+    const secs = (Date.now() - this.start) / 1000;
+    const eta = done > 0 ? (secs / done) * (this.total - done) : 0;
+    this.stream.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${this.total} ${label} ${secs.toFixed(0)}s (eta ${eta.toFixed(0)}s)\x1b[K`);
+  }
+
+  finish(): void {
+    if (this.active) this.stream.write("\n");
+  }
+}
