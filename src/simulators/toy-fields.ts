@@ -24,7 +24,7 @@ export interface ToyFieldOptions {
  * `numPoints` random points in [−1, 1]², optionally lifted onto the paraboloid z = −(αx)² − (αy)²
  * keeping each vector's length (as the authors' curved-surface example does).
  */
-export function toyFieldConditions(options?: Partial<ToyFieldOptions>): { names: string[]; anchor: Matrix[]; vector: Matrix[]; description: string } {
+export function toyFieldConditions(options?: Partial<ToyFieldOptions>): { names: string[]; anchor: Matrix[]; vector: Matrix[]; simulated: true; description: string } {
   const o = withDefaults<ToyFieldOptions>({ numPoints: 512, seed: 0, surface: "plane", alpha: 0.05, samePoints: true, liftMethod: "endpoint", keepLength: true }, options, "toyFieldConditions");
   checkInteger(o.numPoints, "toyFieldConditions numPoints", 1);
   checkNumber(o.alpha, "toyFieldConditions alpha");
@@ -55,6 +55,7 @@ export function toyFieldConditions(options?: Partial<ToyFieldOptions>): { names:
     names: [...TOY_FIELD_NAMES],
     anchor,
     vector,
-    description: `four toy vector fields on ${o.numPoints} random points in [−1, 1]²${o.surface === "paraboloid" ? `, lifted onto z = −(${o.alpha}x)² − (${o.alpha}y)²` : ""}; seed ${o.seed}`,
+    simulated: true,
+    description: `simulated: four toy vector fields on ${o.numPoints} random points in [−1, 1]²${o.surface === "paraboloid" ? `, lifted onto z = −(${o.alpha}x)² − (${o.alpha}y)²` : ""}; seed ${o.seed}`,
   };
 }

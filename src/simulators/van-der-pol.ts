@@ -40,6 +40,7 @@ export interface VanDerPolConditions {
   /** Per μ: for each point, the index of its initial condition and its time sample. */
   trajectory: Int32Array[];
   sample: Int32Array[];
+  simulated: true;
   description: string;
 }
 
@@ -118,7 +119,8 @@ export function vanDerPolConditions(options: Partial<VanDerPolConditionsOptions>
     vector,
     trajectory,
     sample,
-    description: `van der Pol oscillator, ${o.mus.length} values of μ, ${o.numInitial} initial conditions in [${lo}, ${hi}]², samples at t = 0…${times[times.length - 1]} step ${o.dt}, ${o.surface === "paraboloid" ? `lifted onto z = −(${o.alpha}x)² − (${o.alpha}y)²` : "planar"}; seed ${o.seed}`,
+    simulated: true,
+    description: `simulated van der Pol oscillator, ${o.mus.length} values of μ, ${o.numInitial} initial conditions in [${lo}, ${hi}]², samples at t = 0…${times[times.length - 1]} step ${o.dt}, ${o.surface === "paraboloid" ? `lifted onto z = −(${o.alpha}x)² − (${o.alpha}y)²` : "planar"}; seed ${o.seed}`,
   };
 }
 
