@@ -53,3 +53,4 @@ export {
   type VerifyResult,
   type VerifyDatasetEntry,
 } from "./fetch.js";
+export { readTorch, readTorchStateDict, readZipEntries } from "./torch.js";

@@ -108,6 +108,10 @@ function callGlobal(fn: PyGlobal, args: unknown[], where: string): unknown {
 export interface PickleReadOptions {
   /** Name used in error messages. */
   where?: string;
+  /** Resolves persistent ids (PERSID/BINPERSID), e.g. PyTorch's tensor storages. */
+  persistentLoad?: (pid: unknown) => unknown;
+  /** Extra constructors by qualified name ("module.name"), called with the REDUCE/NEWOBJ arguments. */
+  globals?: Record<string, (args: unknown[]) => unknown>;
 }
 
 /**
@@ -438,7 +442,8 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
         const args = pop() as unknown[];
         const fn = pop();
         if (!(fn instanceof PyGlobal)) throw new Error(`${where}: REDUCE on a non-callable at byte ${pos}`);
-        stack.push(callGlobal(fn, args, where));
+        const custom = options.globals?.[fn.qualified];
+        stack.push(custom ? custom(args) : callGlobal(fn, args, where));
         break;
       }
       case 0x81: {
@@ -461,6 +466,14 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       case 0x62: // BUILD
         build(pop());
         break;
+      case 0x51: // BINPERSID
+      case 0x50: {
+        // PERSID
+        const pid = op === 0x51 ? pop() : line();
+        if (!options.persistentLoad) throw new Error(`${where}: pickle refers to external objects (persistent id) and no loader was given`);
+        stack.push(options.persistentLoad(pid));
+        break;
+      }
       case 0x97: // NEXT_BUFFER (out-of-band buffers are not available in files)
       case 0x98: // READONLY_BUFFER
         throw new Error(`${where}: pickles with out-of-band buffers (protocol 5) are not supported`);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { loadRatHippocampus, loadLowRankRnn, dataDir, RNN_WEIGHT_NAMES, type RatHippocampusData } from "../../src/index.js";
+import { loadRatHippocampus, loadLowRankRnn, dataDir, RNN_WEIGHT_NAMES, readTorchStateDict, readTorch, type RatHippocampusData } from "../../src/index.js";
 
 function sum(a: Float64Array): number {
   let s = 0;
@@ -120,4 +120,25 @@ test("each RNN weight file loads with the documented tensor shapes", () => {
   }
   assert.equal(RNN_WEIGHT_NAMES.length, 4);
   assert.throws(() => loadLowRankRnn("dms_rank3"), /unknown network "dms_rank3"; choose one of dms_rank2_500/);
+});
+
+test("the original PyTorch .pt files hold exactly the tensors of the JSON copies", () => {
+  for (const name of RNN_WEIGHT_NAMES) {
+    const pt = readTorchStateDict(join(dataDir(), "rnn", `${name}.pt`));
+    const json = loadLowRankRnn(name);
+    for (const [key, t] of Object.entries(json.tensors)) {
+      const a = pt[key];
+      assert.ok(a, `${name}.pt lacks ${key}`);
+      assert.ok(a.dtype === "f4" || a.dtype === "f8", a.dtype);
+      assert.deepEqual(a.shape, t.shape, `${name}.${key}`);
+      assert.deepEqual(Array.from(a.data as Float32Array), Array.from(t.data), `${name}.${key}`);
+    }
+    if (json.populationLabels) {
+      // The resampled files are (population labels, state dict) tuples.
+      const whole = readTorch(join(dataDir(), "rnn", `${name}.pt`)) as unknown[];
+      const labels = whole[0] as { data: ArrayLike<number | bigint> };
+      assert.deepEqual(Array.from(labels.data, Number), Array.from(json.populationLabels));
+    }
+  }
+  assert.throws(() => readTorchStateDict(join(dataDir(), "rnn", "dms_rank2_500.json")), /not a zip-format PyTorch file/);
 });
