@@ -55,7 +55,9 @@ export function proximityGraph(points: MatrixLike, options: ProximityGraphOption
       for (let i = 0; i < n; i++) rho[i] = nn.distances[i * k + k - 1];
       // sqrt(ρ_i ρ_j) ≤ max(ρ_i, ρ_j): every edge is found by a radius query at delta·ρ from at
       // least one of its ends; the exact test then keeps it, and the adjacency stores it both ways.
-      for (let i = 0; i < n; i++) {
+      // queries in tree order: consecutive queries touch the same cells (cache locality)
+      for (let r = 0; r < n; r++) {
+        const i = tree.perm[r];
         const q = X.subarray(i * d, (i + 1) * d);
         const ri = rho[i];
         tree.radiusQuery(q, delta * ri, i, (j, d2) => {
@@ -73,7 +75,8 @@ export function proximityGraph(points: MatrixLike, options: ProximityGraphOption
   } else {
     if (options.radius === undefined) throw new ValidationError(`radius: graphType "radius" needs a radius (a positive number in the units of the anchors)`);
     checkNumber(options.radius, "radius", Number.MIN_VALUE);
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const i = tree.perm[r];
       tree.radiusQuery(X.subarray(i * d, (i + 1) * d), options.radius, i, (j, d2) => {
         if (j > i) {
           pi.push(i);

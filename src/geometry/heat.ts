@@ -2,6 +2,7 @@ import { Matrix } from "../core/matrix.js";
 import type { SparseMatrix } from "../core/sparse.js";
 import { ValidationError, checkNumber } from "../core/validate.js";
 import type { DiffusionOperator, HeatKernelBasis } from "./types.js";
+import { bandwidthOrder, permuteSymmetric } from "./ordering.js";
 
 /*
  * The heat kernel exp(−tL) of a random-walk (or connection) Laplacian by a Chebyshev expansion.
@@ -126,41 +127,66 @@ function applyShifted(L: SparseMatrix, y: Float64Array, out: Float64Array, c: nu
 export interface DiffusionOptions {
   /** Truncation tolerance on the coefficient tail (default 1e-10). */
   tol?: number;
+  /**
+   * Run the recurrence in a cache-friendly node order (Cuthill–McKee) and map signals in and out
+   * (default true). Results are identical up to rounding; it matters for inputs in random order.
+   */
+  reorder?: boolean;
+}
+
+/** Copies rows of x into the order `order` (out row r = x row order[r]). */
+function gatherRows(x: Matrix, order: Int32Array): Matrix {
+  const c = x.cols, out = new Matrix(x.rows, c);
+  for (let r = 0; r < order.length; r++) out.data.set(x.data.subarray(order[r] * c, order[r] * c + c), r * c);
+  return out;
+}
+
+/** Inverse of gatherRows. */
+function scatterRows(y: Matrix, order: Int32Array): Matrix {
+  const c = y.cols, out = new Matrix(y.rows, c);
+  for (let r = 0; r < order.length; r++) out.data.set(y.data.subarray(r * c, r * c + c), order[r] * c);
+  return out;
 }
 
 /**
  * exp(−tL) as an operator on node signals (rows = nodes, or node × frame direction for a connection
  * Laplacian), for any t ≥ 0, with its transpose and t-derivative. Exact up to `tol`; cost per call is
- * one sparse product per Chebyshev term (≈ sqrt(80 t) + t + small, e.g. ~25 terms at t = 1).
+ * one sparse product per Chebyshev term (5 terms at t = 0.01, 12 at t = 1, 24 at t = 10, 67 at t = 100
+ * for tol = 1e-10).
  */
 export function createDiffusionOperator(laplacian: SparseMatrix, options: DiffusionOptions = {}): DiffusionOperator {
   const tol = options.tol ?? 1e-10;
   checkNumber(tol, "tol", Number.MIN_VALUE);
   if (laplacian.rows !== laplacian.cols) throw new ValidationError(`laplacian must be square, got ${laplacian.rows} × ${laplacian.cols}`);
+  const order = options.reorder === false ? null : bandwidthOrder(laplacian);
+  const L = order ? permuteSymmetric(laplacian, order) : laplacian;
   let transposed: SparseMatrix | null = null;
-  const run = (L: SparseMatrix, x: Matrix, t: number, withDerivative: boolean): { value: Matrix; dt: Matrix } => {
+  const run = (A: SparseMatrix, x: Matrix, t: number, withDerivative: boolean): { value: Matrix; dt: Matrix } => {
     checkTime(t);
-    if (x.rows !== L.rows) throw new ValidationError(`signal has ${x.rows} rows, expected ${L.rows}`);
+    if (!(x instanceof Matrix)) throw new ValidationError("signal must be a Matrix (rows = nodes)");
+    if (x.rows !== A.rows) throw new ValidationError(`signal has ${x.rows} rows, expected ${A.rows}`);
     const count = heatTermCount(t, tol);
     const { values, derivatives } = heatCoefficients(t, count);
+    const xs = order ? gatherRows(x, order) : x;
     const value = new Matrix(x.rows, x.cols);
     const dt = new Matrix(withDerivative ? x.rows : 0, withDerivative ? x.cols : 0);
     const V = value.data, DT = dt.data;
-    chebyshevSweep(L, x, count, (k, v) => {
+    chebyshevSweep(A, xs, count, (k, v) => {
       const ck = values[k], dk = derivatives[k];
       for (let q = 0; q < v.length; q++) V[q] += ck * v[q];
       if (withDerivative) for (let q = 0; q < v.length; q++) DT[q] += dk * v[q];
     });
-    return { value, dt };
+    if (!order) return { value, dt };
+    return { value: scatterRows(value, order), dt: withDerivative ? scatterRows(dt, order) : dt };
   };
   return {
     size: laplacian.rows,
-    apply: (x, t) => run(laplacian, x, t, false).value,
+    apply: (x, t) => run(L, x, t, false).value,
     applyTranspose: (g, t) => {
-      transposed ??= laplacian.transpose();
+      transposed ??= L.transpose();
       return run(transposed, g, t, false).value;
     },
-    applyWithDerivative: (x, t) => run(laplacian, x, t, true),
+    applyWithDerivative: (x, t) => run(L, x, t, true),
   };
 }
 
@@ -175,11 +201,13 @@ export function heatKernelBasis(laplacian: SparseMatrix, x: Matrix, options: { t
   checkNumber(tMax, "tMax", 0);
   checkNumber(tol, "tol", Number.MIN_VALUE);
   if (x.rows !== laplacian.rows) throw new ValidationError(`x has ${x.rows} rows, expected ${laplacian.rows} (one per node)`);
-  const L = options.transpose ? laplacian.transpose() : laplacian;
+  const order = bandwidthOrder(laplacian);
+  const Lp = permuteSymmetric(laplacian, order);
+  const L = options.transpose ? Lp.transpose() : Lp;
   // The coefficient tail Σ_{k>K} e^{−t}I_k(t) grows with t, so K chosen at tMax serves every t ≤ tMax.
   const count = Math.max(heatTermCount(tMax, tol), 1);
   const terms: Matrix[] = [];
-  chebyshevSweep(L, x, count, (_k, v) => terms.push(new Matrix(x.rows, x.cols, v.slice())));
+  chebyshevSweep(L, gatherRows(x, order), count, (_k, v) => terms.push(scatterRows(new Matrix(x.rows, x.cols, v), order)));
   const check = (t: number): void => {
     checkTime(t);
     if (t > tMax) throw new ValidationError(`t = ${t} exceeds the basis' tMax = ${tMax}; rebuild heatKernelBasis with a larger tMax`);

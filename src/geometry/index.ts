@@ -10,6 +10,7 @@ export { computeConnections } from "./connections.js";
 export { directionalKernels, blockKernels } from "./kernels.js";
 export { randomWalkLaplacian, connectionLaplacian, weightedDegrees } from "./laplacian.js";
 export { createDiffusionOperator, heatKernelBasis, heatCoefficients, heatTermCount, scaledBesselI, type DiffusionOptions, type HeatCoefficients } from "./heat.js";
+export { bandwidthOrder, permuteSymmetric } from "./ordering.js";
 export { splitMasks } from "./splits.js";
 export { constructDataset, type ConstructDatasetOptions, type PerPoint } from "./dataset.js";
 export { laplacianEigenpairs, connectionLaplacianEigenpairs, type Eigenpairs, type EigenOptions } from "./spectrum.js";

@@ -16,38 +16,39 @@ export function directionalKernels(points: MatrixLike, adjacency: SparseMatrix, 
   const n = p.rows, d = p.cols, X = p.data, G = gauges.data, w = d * m;
   if (gauges.rows !== n || gauges.cols !== w) throw new RangeError(`directionalKernels: gauges must be ${n} × ${w}, got ${gauges.rows} × ${gauges.cols}`);
   const pat = withDiagonal(adjacency);
-  const kernels: SparseMatrix[] = [];
+  const nnz = pat.rowPtr[n];
+  const vals = Array.from({ length: m }, () => new Float64Array(nnz));
+  const absSum = new Float64Array(m), rowSum = new Float64Array(m);
   const diff = new Float64Array(d);
-  for (let a = 0; a < m; a++) {
-    const vals = new Float64Array(pat.rowPtr[n]);
-    for (let i = 0; i < n; i++) {
-      let absSum = 0;
-      for (let q = adjacency.rowPtr[i]; q < adjacency.rowPtr[i + 1]; q++) {
-        const j = adjacency.colIdx[q];
-        if (j === i) continue;
+  // one pass over the edges computes all m projections (the edge vector is read once)
+  for (let i = 0; i < n; i++) {
+    absSum.fill(0);
+    for (let q = adjacency.rowPtr[i]; q < adjacency.rowPtr[i + 1]; q++) {
+      const j = adjacency.colIdx[q];
+      if (j === i) continue;
+      for (let t = 0; t < d; t++) diff[t] = X[j * d + t] - X[i * d + t];
+      const pos = pat.edgePos[q];
+      for (let a = 0; a < m; a++) {
         let f = 0;
-        for (let t = 0; t < d; t++) {
-          diff[t] = X[j * d + t] - X[i * d + t];
-          f += diff[t] * G[i * w + a * d + t];
-        }
-        vals[pat.edgePos[q]] = f;
-        absSum += Math.abs(f);
+        const g = i * w + a * d;
+        for (let t = 0; t < d; t++) f += diff[t] * G[g + t];
+        vals[a][pos] = f;
+        absSum[a] += Math.abs(f);
       }
-      let rowSum = 0;
-      if (absSum > 0) {
-        for (let q = adjacency.rowPtr[i]; q < adjacency.rowPtr[i + 1]; q++) {
-          if (adjacency.colIdx[q] === i) continue;
-          const pos = pat.edgePos[q];
-          vals[pos] /= absSum;
-          rowSum += vals[pos];
-        }
-      } else {
-        for (let q = adjacency.rowPtr[i]; q < adjacency.rowPtr[i + 1]; q++) vals[pat.edgePos[q]] = 0;
-      }
-      vals[pat.diagPos[i]] = -rowSum;
     }
-    kernels.push(new SparseMatrix(n, n, pat.rowPtr, pat.colIdx, vals));
+    rowSum.fill(0);
+    for (let q = adjacency.rowPtr[i]; q < adjacency.rowPtr[i + 1]; q++) {
+      if (adjacency.colIdx[q] === i) continue;
+      const pos = pat.edgePos[q];
+      for (let a = 0; a < m; a++) {
+        const v = absSum[a] > 0 ? vals[a][pos] / absSum[a] : 0;
+        vals[a][pos] = v;
+        rowSum[a] += v;
+      }
+    }
+    for (let a = 0; a < m; a++) vals[a][pat.diagPos[i]] = -rowSum[a];
   }
+  const kernels = vals.map((v) => new SparseMatrix(n, n, pat.rowPtr, pat.colIdx, v));
   return kernels;
 }
 
