@@ -50,8 +50,14 @@ export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Ui
       const len = view.getUint16(e + 2, true);
       if (id === 1) {
         let p = e + 4;
-        if (size === 0xffffffff) (size = Number(view.getBigUint64(p, true))), (p += 8);
-        if (compSize === 0xffffffff) (compSize = Number(view.getBigUint64(p, true))), (p += 8);
+        if (size === 0xffffffff) {
+          size = Number(view.getBigUint64(p, true));
+          p += 8;
+        }
+        if (compSize === 0xffffffff) {
+          compSize = Number(view.getBigUint64(p, true));
+          p += 8;
+        }
         if (local === 0xffffffff) local = Number(view.getBigUint64(p, true));
       }
       e += 4 + len;

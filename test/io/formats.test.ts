@@ -19,6 +19,7 @@ import {
   readJoblib,
   readPickle,
   pickledArray,
+  readZipEntries,
   type NdArray,
   type MatValue,
   Matrix,
@@ -251,4 +252,13 @@ test("pickle reader rejects truncated streams", () => {
   const bytes = readFileSync(join(FIX, "pickle/joblib_plain.jl"));
   assert.throws(() => readJoblib(bytes.subarray(0, bytes.length - 40)), /truncated/);
   assert.throws(() => readJoblib(new Uint8Array([1, 2, 3])), /not a joblib\/pickle file/);
+});
+
+test("readZipEntries reads stored and deflated entries", () => {
+  const entries = readZipEntries(readFileSync(join(FIX, "zip/mixed.zip")));
+  assert.equal(new TextDecoder().decode(entries.get("stored.txt")), "plain text ".repeat(20));
+  const bin = entries.get("dir/deflated.bin");
+  assert.equal(bin?.length, 2048);
+  assert.ok(bin?.every((b, i) => b === i % 256));
+  assert.throws(() => readZipEntries(new Uint8Array(100)), /not a zip archive/);
 });
