@@ -180,6 +180,8 @@ export function concatSpecs(specs: VegaLiteSpec[], options: { title?: string; co
     ...(options.title ? { title: options.title } : {}),
     columns: options.columns ?? specs.length,
     concat: specs.map(strip),
+    // each panel keeps its own colour scale and legend (a distance heatmap next to a μ scatter)
+    resolve: { scale: { color: "independent" }, legend: { color: "independent" } },
     config: { font: "DejaVu Sans", view: { stroke: null }, axis: { grid: false } },
   };
 }
