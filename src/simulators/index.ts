@@ -4,7 +4,8 @@ export { sampleUniformBox, sampleGrid2d, type Box } from "./sampling.js";
 export { paraboloidHeight, liftPointsToParaboloid, liftToParaboloid, type LiftOptions } from "./paraboloid.js";
 export { vanDerPolConditions, type VanDerPolConditions, type VanDerPolConditionsOptions } from "./van-der-pol.js";
 export { toyFieldConditions, type ToyFieldOptions } from "./toy-fields.js";
-export { LowRankRnn, fillStandardNormal, type LowRankRnnParams, type RnnTrialOptions } from "./low-rank-rnn.js";
+export { fillStandardNormal } from "./normal.js";
+export { LowRankRnn, type LowRankRnnParams, type RnnTrialOptions } from "./low-rank-rnn.js";
 export { dmsTrials, dmsAccuracy, DMS_TRIAL_TYPES, type DmsTrial, type DmsTrialType, type DmsOptions } from "./dms.js";
 export { rnnGainConditions, rnnGainInput, type RnnGainConditions, type RnnGainExperimentOptions } from "./rnn-experiment.js";
 export {

@@ -2,6 +2,7 @@ import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { Random } from "../core/random.js";
 import { ValidationError, checkNumber, toMatrix } from "../core/validate.js";
 import type { RnnWeightsFile, StoredTensor } from "../io/rnn-weights.js";
+import { fillStandardNormal } from "./normal.js";
 
 /** Connectivity and hyperparameters of a low-rank rate network (method doc §7). */
 export interface LowRankRnnParams {
@@ -173,25 +174,32 @@ export class LowRankRnn {
     const m = this.m.data, n = this.n.data, wIn = this.wIn.data, wOut = this.wOut.data, a = this.alpha;
     const invN = 1 / N;
     const noise = new Float64Array(N + 1);
+    // columns of m and n as contiguous arrays (r is small: usually 1–3)
+    const mCols = Array.from({ length: r }, (_, k) => Float64Array.from({ length: N }, (_, j) => m[j * r + k]));
+    const nCols = Array.from({ length: r }, (_, k) => Float64Array.from({ length: N }, (_, j) => n[j * r + k]));
     for (let t = 0; t < T; t++) {
-      kappa.fill(0);
-      for (let j = 0; j < N; j++) {
-        const rj = rate[j];
-        for (let k = 0; k < r; k++) kappa[k] += rj * n[j * r + k];
+      for (let k = 0; k < r; k++) {
+        const nk = nCols[k];
+        let s = 0;
+        for (let j = 0; j < N; j++) s += rate[j] * nk[j];
+        kappa[k] = s * invN;
       }
-      for (let k = 0; k < r; k++) kappa[k] *= invN;
+      // drive = W_inᵀ u + m κ
       drive.fill(0);
       for (let i = 0; i < I; i++) {
         const u = U.data[t * I + i];
         if (u === 0) continue;
-        for (let j = 0; j < N; j++) drive[j] += u * wIn[i * N + j];
+        const base = i * N;
+        for (let j = 0; j < N; j++) drive[j] += u * wIn[base + j];
+      }
+      for (let k = 0; k < r; k++) {
+        const mk = mCols[k], kk = kappa[k];
+        for (let j = 0; j < N; j++) drive[j] += mk[j] * kk;
       }
       if (sigma > 0) fillStandardNormal(rng, noise, N);
       for (let j = 0; j < N; j++) {
-        let rec = 0;
-        for (let k = 0; k < r; k++) rec += m[j * r + k] * kappa[k];
         const hj = h[j];
-        const hn = hj + sigma * noise[j] + a * (-hj + rec + drive[j]);
+        const hn = hj + sigma * noise[j] + a * (drive[j] - hj);
         h[j] = hn;
         rate[j] = fastTanh(hn);
       }
@@ -211,20 +219,4 @@ function fastTanh(x: number): number {
   if (x > 20) return 1;
   const e = Math.expm1(2 * x);
   return e / (e + 2);
-}
-
-/** Fills out[0..count) with standard normals (Marsaglia's polar method on 32-bit uniforms). */
-export function fillStandardNormal(rng: Random, out: Float64Array, count: number): void {
-  const scale = 1 / 2147483648;
-  for (let j = 0; j < count; j += 2) {
-    let u: number, v: number, q: number;
-    do {
-      u = rng.nextUint32() * scale - 1;
-      v = rng.nextUint32() * scale - 1;
-      q = u * u + v * v;
-    } while (q >= 1 || q === 0);
-    const f = Math.sqrt((-2 * Math.log(q)) / q);
-    out[j] = u * f;
-    if (j + 1 < out.length) out[j + 1] = v * f;
-  }
 }
