@@ -73,7 +73,13 @@ export class VectorDiffusion {
     if (x.rows !== n || x.cols !== m) throw new RangeError(`VectorDiffusion: expected an ${n} × ${m} signal in local frames, got ${x.rows} × ${x.cols}`);
     const tc = clampDiffusionTime(t);
     const vec = this.vectorOp.applyWithDerivative(new Matrix(n * m, 1, x.data), tc);
-    // scalar diffusion of the magnitudes (column 0) and of the constant 1 (column 1)
+    const sc = this.scalarOp.applyWithDerivative(VectorDiffusion.magnitudes(x), tc);
+    return VectorDiffusion.rescale(vec, sc, n, m);
+  }
+
+  /** The n × 2 signal [|x_i|, 1] whose scalar diffusion sets the magnitudes. */
+  static magnitudes(x: Matrix): Matrix {
+    const n = x.rows, m = x.cols;
     const mag = new Matrix(n, 2);
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -81,7 +87,14 @@ export class VectorDiffusion {
       mag.data[2 * i] = Math.sqrt(s);
       mag.data[2 * i + 1] = 1;
     }
-    const sc = this.scalarOp.applyWithDerivative(mag, tc);
+    return mag;
+  }
+
+  /**
+   * Rescales the connection-diffused vectors `vec` ((n·m) × 1, with t-derivative) to the
+   * magnitudes diffused in `sc` (n × 2: magnitudes and the constant 1, with t-derivatives).
+   */
+  static rescale(vec: { value: Matrix; dt: Matrix }, sc: { value: Matrix; dt: Matrix }, n: number, m: number): { value: Matrix; tangent: Matrix } {
     const value = new Matrix(n, m), tangent = new Matrix(n, m);
     const v = vec.value.data, dv = vec.dt.data, S = sc.value.data, dS = sc.dt.data;
     for (let i = 0; i < n; i++) {

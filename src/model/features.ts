@@ -24,7 +24,7 @@
 import { Matrix } from "../core/matrix.js";
 import { spmm } from "../core/sparse.js";
 import type { SparseMatrix } from "../core/sparse.js";
-import type { MarbleDataset } from "../geometry/types.js";
+import type { MarbleDataset, DiffusionOperator } from "../geometry/types.js";
 import { GradientFeatures } from "./gradient.js";
 import { ScalarDiffusion, VectorDiffusion, clampDiffusionTime } from "./diffusion.js";
 
@@ -82,13 +82,22 @@ export function createFeatureProvider(data: MarbleDataset, opts: FeatureOptions,
     throw new RangeError(`local gauges: kernels act on ${grad.blockSize}-vectors but the frames have ${signal.cols} directions`);
   }
   if (!opts.diffusion) return new StaticFeatures(grad, signal.data);
+  const tol = opts.tolerance ?? 1e-9;
   if (local) {
-    if (!data.vectorDiffusion) throw new RangeError("the dataset has local gauges but no vectorDiffusion operator");
-    return new RecomputedFeatures(grad, signal, new VectorDiffusion(data.vectorDiffusion, data.diffusion));
+    if (!data.vectorDiffusion || !data.connectionLaplacian) throw new RangeError("the dataset has local gauges but no connection Laplacian / vectorDiffusion operator");
+    const n = data.numNodes, m = signal.cols;
+    const vec = new HeatExpansion(data.vectorDiffusion, data.connectionLaplacian, new Matrix(n * m, 1, signal.data), tol);
+    const mag = new HeatExpansion(data.diffusion, data.laplacian, VectorDiffusion.magnitudes(signal), tol);
+    return new RecomputedFeatures(grad, (t) => VectorDiffusion.rescale(vec.at(t), mag.at(t), n, m));
   }
-  const scalar = new ScalarDiffusion(data.diffusion);
-  if (opts.vecNorm) return new RecomputedFeatures(grad, signal, scalar);
-  return new ExpandedFeatures(grad, signal, scalar, data.laplacian, opts.tolerance ?? 1e-9);
+  if (opts.vecNorm) {
+    const heat = new HeatExpansion(data.diffusion, data.laplacian, signal, tol);
+    return new RecomputedFeatures(grad, (t) => {
+      const r = heat.at(t);
+      return { value: r.value, tangent: r.dt };
+    });
+  }
+  return new ExpandedFeatures(grad, signal, new ScalarDiffusion(data.diffusion), data.laplacian, tol);
 }
 
 function gatherRows(src: ArrayLike<number>, C: number, nodes: ArrayLike<number>): Float64Array {
@@ -124,16 +133,15 @@ export class RecomputedFeatures implements FeatureProvider {
   readonly numNodes: number;
   readonly dependsOnTime = true;
   private readonly grad: GradientFeatures;
-  private readonly signal: Matrix;
-  private readonly diffusion: ScalarDiffusion | VectorDiffusion;
+  private readonly diffused: (t: number) => { value: Matrix; tangent: Matrix };
   private cachedT = NaN;
   private value: Float64Array | null = null;
   private tangent: Float64Array | null = null;
 
-  constructor(grad: GradientFeatures, signal: Matrix, diffusion: ScalarDiffusion | VectorDiffusion) {
+  /** `diffused(t)` gives the diffused signal field and its t-derivative. */
+  constructor(grad: GradientFeatures, diffused: (t: number) => { value: Matrix; tangent: Matrix }) {
     this.grad = grad;
-    this.signal = signal;
-    this.diffusion = diffusion;
+    this.diffused = diffused;
     this.channels = grad.channels;
     this.numNodes = grad.numNodes;
   }
@@ -141,7 +149,7 @@ export class RecomputedFeatures implements FeatureProvider {
   private update(t: number): void {
     const tc = clampDiffusionTime(t);
     if (tc === this.cachedT) return;
-    const d = this.diffusion.forwardWithTangent(this.signal, tc);
+    const d = this.diffused(tc);
     const f = this.grad.forwardWithTangent(d.value.data, d.tangent.data);
     this.value = f.value;
     this.tangent = f.tangent;
@@ -156,6 +164,81 @@ export class RecomputedFeatures implements FeatureProvider {
 
 /** Terms kept in the heat-kernel expansion around the centre (J + 1). */
 const EXPANSION_TERMS = 7;
+
+/** max_i Σ_j |A_ij|, which bounds ‖A‖ in the expansion's remainder. */
+function infinityNorm(A: SparseMatrix): number {
+  let norm = 0;
+  for (let i = 0; i < A.rows; i++) {
+    let s = 0;
+    for (let p = A.rowPtr[i]; p < A.rowPtr[i + 1]; p++) s += Math.abs(A.values[p]);
+    if (s > norm) norm = s;
+  }
+  return norm;
+}
+
+/** (‖A‖|δ|)^J / J! · e^(‖A‖|δ|): bound of the relative error of J terms of exp(−δA). */
+function expansionRemainder(normA: number, delta: number): number {
+  const x = normA * Math.abs(delta);
+  let term = 1;
+  for (let j = 1; j <= EXPANSION_TERMS; j++) term *= x / j;
+  return term * Math.exp(x);
+}
+
+/** Value coefficients (−δ)^j/j! and derivative coefficients −(−δ)^(j−1)/(j−1)!. */
+function expansionCoefficients(delta: number): { cv: Float64Array; cd: Float64Array } {
+  const J = EXPANSION_TERMS;
+  const cv = new Float64Array(J), cd = new Float64Array(J);
+  let p = 1;
+  for (let j = 0; j < J; j++) {
+    cv[j] = p;
+    if (j + 1 < J) cd[j + 1] = -p;
+    p *= -delta / (j + 1);
+  }
+  return { cv, cd };
+}
+
+/**
+ * exp(−tA) x and its t-derivative for one fixed signal x, from the terms A^j exp(−t₀A) x of the
+ * expansion around a centre t₀ (re-centred with the exact operator when the bound exceeds tol).
+ */
+export class HeatExpansion {
+  private readonly op: DiffusionOperator;
+  private readonly A: SparseMatrix;
+  private readonly x: Matrix;
+  private readonly tol: number;
+  private readonly normA: number;
+  private terms: Matrix[] = [];
+  private centre = NaN;
+
+  constructor(op: DiffusionOperator, A: SparseMatrix, x: Matrix, tol: number) {
+    this.op = op;
+    this.A = A;
+    this.x = x;
+    this.tol = tol;
+    this.normA = infinityNorm(A);
+  }
+
+  at(t: number): { value: Matrix; dt: Matrix } {
+    if (!(expansionRemainder(this.normA, t - this.centre) <= this.tol)) {
+      let y = this.op.apply(this.x, t);
+      this.terms = [y];
+      for (let j = 1; j < EXPANSION_TERMS; j++) {
+        y = spmm(this.A, y);
+        this.terms.push(y);
+      }
+      this.centre = t;
+    }
+    const { cv, cd } = expansionCoefficients(t - this.centre);
+    const value = new Matrix(this.x.rows, this.x.cols), dt = new Matrix(this.x.rows, this.x.cols);
+    this.terms.forEach((term, j) => {
+      for (let i = 0; i < term.data.length; i++) {
+        value.data[i] += cv[j] * term.data[i];
+        dt.data[i] += cd[j] * term.data[i];
+      }
+    });
+    return { value, dt };
+  }
+}
 /** Above this many stored values the expansion is kept in float32 (about 128 MB in float64). */
 const FLOAT64_LIMIT = 16 * 1024 * 1024;
 
@@ -183,21 +266,7 @@ export class ExpandedFeatures implements FeatureProvider {
     this.tolerance = tolerance;
     this.channels = grad.channels;
     this.numNodes = grad.numNodes;
-    let norm = 0;
-    for (let i = 0; i < laplacian.rows; i++) {
-      let s = 0;
-      for (let p = laplacian.rowPtr[i]; p < laplacian.rowPtr[i + 1]; p++) s += Math.abs(laplacian.values[p]);
-      if (s > norm) norm = s;
-    }
-    this.normL = norm;
-  }
-
-  /** Upper bound of the relative truncation error at distance δ from the centre. */
-  private remainder(delta: number): number {
-    const x = this.normL * Math.abs(delta);
-    let term = 1;
-    for (let j = 1; j <= EXPANSION_TERMS; j++) term *= x / j;
-    return term * Math.exp(x);
+    this.normL = infinityNorm(laplacian);
   }
 
   private recentre(t: number): void {
@@ -221,17 +290,9 @@ export class ExpandedFeatures implements FeatureProvider {
 
   gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows {
     const tc = clampDiffusionTime(t);
-    if (!(this.remainder(tc - this.centre) <= this.tolerance)) this.recentre(tc);
-    const delta = tc - this.centre;
+    if (!(expansionRemainder(this.normL, tc - this.centre) <= this.tolerance)) this.recentre(tc);
     const C = this.channels, J = EXPANSION_TERMS;
-    // value coefficients (−δ)^j/j!, derivative coefficients −(−δ)^(j−1)/(j−1)!
-    const cv = new Float64Array(J), cd = new Float64Array(J);
-    let p = 1;
-    for (let j = 0; j < J; j++) {
-      cv[j] = p;
-      if (j + 1 < J) cd[j + 1] = -p;
-      p *= -delta / (j + 1);
-    }
+    const { cv, cd } = expansionCoefficients(tc - this.centre);
     const value = new Float64Array(nodes.length * C);
     const tangent = wantTangent ? new Float64Array(nodes.length * C) : null;
     for (let j = 0; j < J; j++) {

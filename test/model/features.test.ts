@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Matrix, Random, SparseMatrix } from "../../src/core/index.js";
 import { GradientFeatures } from "../../src/model/gradient.js";
 import { ScalarDiffusion, VectorDiffusion } from "../../src/model/diffusion.js";
-import { ExpandedFeatures, RecomputedFeatures } from "../../src/model/features.js";
+import { ExpandedFeatures, RecomputedFeatures, HeatExpansion } from "../../src/model/features.js";
 import { gradientChannelCount } from "../../src/model/params.js";
 import { checkGradient, randomArray, dot } from "./fd.js";
 import { buildToyDataset, heatOperator, knnAdjacency, randomWalkLaplacian, derivativeKernels } from "./toy-data.js";
@@ -142,7 +142,7 @@ test("cached heat-kernel expansion equals recomputing the diffused features exac
   const grad = new GradientFeatures(data.kernels, data.numNodes, 2, { order: 2, includeSelf: true, vecNorm: false });
   const scalar = new ScalarDiffusion(data.diffusion);
   const expanded = new ExpandedFeatures(grad, data.x, scalar, data.laplacian, 1e-12);
-  const exact = new RecomputedFeatures(grad, data.x, scalar);
+  const exact = new RecomputedFeatures(grad, (t) => scalar.forwardWithTangent(data.x, t));
   const nodes = [0, 5, 17, 79, 41];
   for (const t of [1e-8, 0.01, 0.05, 0.3, 0.31, 1.5]) {
     const a = expanded.gather(nodes, t, true), b = exact.gather(nodes, t, true);
@@ -152,4 +152,23 @@ test("cached heat-kernel expansion equals recomputing the diffused features exac
     }
   }
   assert.ok(expanded.recentres >= 2 && expanded.recentres <= 6, `recentres ${expanded.recentres}`);
+});
+
+test("vector diffusion from the cached expansion equals the exact operators", () => {
+  const n = 20;
+  const pos = smallCloud(n, 2, 14);
+  const adj = knnAdjacency(pos, Int32Array.from([0, n]), 5);
+  const rng = new Random(15);
+  const Lc = connectionLaplacian(adj, rng), L = randomWalkLaplacian(adj);
+  const vd = new VectorDiffusion(heatOperator(Lc), heatOperator(L));
+  const x = new Matrix(n, 2, randomArray(n * 2, rng));
+  const vec = new HeatExpansion(heatOperator(Lc), Lc, new Matrix(2 * n, 1, x.data), 1e-12);
+  const mag = new HeatExpansion(heatOperator(L), L, VectorDiffusion.magnitudes(x), 1e-12);
+  for (const t of [0.05, 0.07, 0.4, 0.1]) {
+    const a = vd.forwardWithTangent(x, t), b = VectorDiffusion.rescale(vec.at(t), mag.at(t), n, 2);
+    for (let i = 0; i < 2 * n; i++) {
+      assert.ok(Math.abs(a.value.data[i] - b.value.data[i]) < 1e-10);
+      assert.ok(Math.abs(a.tangent.data[i] - b.tangent.data[i]) < 1e-9);
+    }
+  }
 });
