@@ -204,14 +204,6 @@ function parseElementAsMatrix(el: Element, little: boolean, where: string): MatV
   return parseMatrix(el.data, little, where).value;
 }
 
-/** True when the bytes start like a Level 5 MAT-file (and not an HDF5-based v7.3 file). */
-export function isMat5(bytes: Uint8Array): boolean {
-  if (bytes.length < 128) return false;
-  const version = bytes[124] | (bytes[125] << 8);
-  const marker = String.fromCharCode(bytes[126], bytes[127]);
-  return (marker === "IM" && version === 0x0100) || (marker === "MI" && bytes[124] === 0x01 && bytes[125] === 0x00);
-}
-
 /** Reads every variable of a Level 5 MAT-file (path or bytes). Sparse and object variables come back as `unsupported`. */
 export function readMat5(pathOrBuffer: string | Uint8Array): Record<string, MatValue> {
   const bytes = typeof pathOrBuffer === "string" ? readFileSync(pathOrBuffer) : pathOrBuffer;
