@@ -154,9 +154,10 @@ export async function fetchFile(options: FetchOptions): Promise<FetchResult> {
   const delay = options.retryDelayMs ?? 500;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const expected: Checksums = { size: options.size, md5: options.md5, sha256: options.sha256 };
-  const hasChecks = expected.size !== undefined || !!expected.md5 || !!expected.sha256;
 
-  if (existsSync(dest) && hasChecks) {
+  if (existsSync(dest)) {
+    // A placed file passed verification when it was downloaded; recheck it when we can, and
+    // replace it only if it fails. Without published checksums there is nothing to recheck.
     const v = await verifyFile(dest, expected);
     if (v.ok) return { path: dest, status: "present", size: v.size, md5: v.md5, sha256: v.sha256, requests: 0 };
   }

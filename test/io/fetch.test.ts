@@ -111,6 +111,8 @@ test("a download with matching checksums is placed atomically; a second fetch fi
   const again = await fetchFile({ url: `${base}/ok/x`, dest, md5: MD5 });
   assert.equal(again.status, "present");
   assert.equal(again.requests, 0);
+  const unchecked = await fetchFile({ url: `${base}/ok/x`, dest });
+  assert.deepEqual([unchecked.status, unchecked.sha256], ["present", SHA256]);
   const via = await fetchFile({ url: `${base}/redirect`, dest: join(work, "ok", "redirected.npy"), sha256: SHA256 });
   assert.equal(via.sha256, SHA256);
 });
