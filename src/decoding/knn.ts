@@ -128,26 +128,74 @@ export function exactKnn(train: Matrix, query: Matrix, k: number, metric: KnnMet
   for (let q0 = 0; q0 < nq; q0 += block) {
     const q1 = Math.min(q0 + block, nq);
     size.fill(0);
+    const dist4 = new Float64Array(4);
     for (let i = 0; i < n; i++) {
       const ti = i * d;
-      for (let q = q0; q < q1; q++) {
-        const qi = q * d;
-        let s = 0;
+      // Four queries per pass over the training row, so each training value is loaded once per four.
+      for (let q = q0; q < q1; q += 4) {
+        const m = Math.min(4, q1 - q);
+        const a0 = q * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         if (metric === "cosine") {
-          for (let j = 0; j < d; j++) s += T[ti + j] * Qd[qi + j];
-          s = 1 - s;
-        } else {
-          for (let j = 0; j < d; j++) {
-            const t = T[ti + j] - Qd[qi + j];
-            s += t * t;
+          if (m === 4) {
+            for (let j = 0; j < d; j++) {
+              const t = T[ti + j];
+              s0 += t * Qd[a0 + j];
+              s1 += t * Qd[a1 + j];
+              s2 += t * Qd[a2 + j];
+              s3 += t * Qd[a3 + j];
+            }
+          } else {
+            for (let j = 0; j < d; j++) {
+              const t = T[ti + j];
+              s0 += t * Qd[a0 + j];
+              if (m > 1) s1 += t * Qd[a1 + j];
+              if (m > 2) s2 += t * Qd[a2 + j];
+            }
           }
+          dist4[0] = 1 - s0;
+          dist4[1] = 1 - s1;
+          dist4[2] = 1 - s2;
+          dist4[3] = 1 - s3;
+        } else {
+          if (m === 4) {
+            for (let j = 0; j < d; j++) {
+              const t = T[ti + j];
+              const e0 = t - Qd[a0 + j], e1 = t - Qd[a1 + j], e2 = t - Qd[a2 + j], e3 = t - Qd[a3 + j];
+              s0 += e0 * e0;
+              s1 += e1 * e1;
+              s2 += e2 * e2;
+              s3 += e3 * e3;
+            }
+          } else {
+            for (let j = 0; j < d; j++) {
+              const t = T[ti + j];
+              const e0 = t - Qd[a0 + j];
+              s0 += e0 * e0;
+              if (m > 1) {
+                const e1 = t - Qd[a1 + j];
+                s1 += e1 * e1;
+              }
+              if (m > 2) {
+                const e2 = t - Qd[a2 + j];
+                s2 += e2 * e2;
+              }
+            }
+          }
+          dist4[0] = s0;
+          dist4[1] = s1;
+          dist4[2] = s2;
+          dist4[3] = s3;
         }
-        const b = q - q0, base = b * k;
-        if (size[b] < k) {
-          heapPush(heapD, heapI, base, size[b], s, i);
-          size[b]++;
-        } else if (s < heapD[base]) {
-          heapReplaceTop(heapD, heapI, base, k, s, i);
+        for (let u = 0; u < m; u++) {
+          const dv = dist4[u];
+          const b = q + u - q0, base = b * k;
+          if (size[b] < k) {
+            heapPush(heapD, heapI, base, size[b], dv, i);
+            size[b]++;
+          } else if (dv < heapD[base]) {
+            heapReplaceTop(heapD, heapI, base, k, dv, i);
+          }
         }
       }
     }

@@ -92,20 +92,97 @@ export function standardize(X: Matrix): Matrix {
   return out;
 }
 
+/**
+ * UMAP: umap-js builds the fuzzy neighbour graph (NN-descent, smooth kNN distances, fuzzy union)
+ * and the initial layout; the stochastic layout optimisation — the bulk of the time — runs here on
+ * typed arrays with the same objective and schedule (attractive steps along edges at their
+ * sampling rate, `negativeSampleRate` repulsive steps per attractive one, gradients clipped at 4,
+ * learning rate decaying linearly to 0). Both stages draw from one seeded generator.
+ */
 function umap2D(X: Matrix, opts: typeof DEFAULTS): Matrix {
   checkInteger(opts.nNeighbors, "embed2D nNeighbors", 2);
   checkNumber(opts.minDist, "embed2D minDist", 0);
+  if (opts.nEpochs !== undefined) checkInteger(opts.nEpochs, "embed2D nEpochs", 1);
   if (X.rows <= opts.nNeighbors) {
     throw new ValidationError(`embed2D UMAP: needs more points (${X.rows}) than nNeighbors (${opts.nNeighbors}); lower nNeighbors`);
   }
   const rng = new Random(opts.seed);
+  const negativeSampleRate = 5;
   const umap = new UMAP({
     nComponents: 2,
     nNeighbors: opts.nNeighbors,
     minDist: opts.minDist,
+    negativeSampleRate,
     ...(opts.nEpochs !== undefined ? { nEpochs: opts.nEpochs } : {}),
     random: () => rng.random(),
   });
-  const Z = umap.fit(standardize(X).toArray());
-  return Matrix.from(Z);
+  const nEpochs = umap.initializeFit(standardize(X).toArray());
+  // umap-js keeps its optimisation inputs in a private field (stable in 1.4.x).
+  const state = (umap as unknown as { optimizationState: UmapState }).optimizationState;
+  if (!state || !state.head || !state.headEmbedding) throw new Error("embed2D UMAP: unexpected umap-js internals; pin umap-js 1.4.x");
+  return optimizeUmapLayout(state, nEpochs, negativeSampleRate, rng);
+}
+
+interface UmapState {
+  head: number[];
+  tail: number[];
+  epochsPerSample: number[];
+  headEmbedding: number[][];
+  a: number;
+  b: number;
+  gamma: number;
+  initialAlpha: number;
+}
+
+function optimizeUmapLayout(state: UmapState, nEpochs: number, negativeSampleRate: number, rng: Random): Matrix {
+  const n = state.headEmbedding.length;
+  const Y = new Float64Array(n * 2);
+  state.headEmbedding.forEach((r, i) => {
+    Y[2 * i] = r[0];
+    Y[2 * i + 1] = r[1];
+  });
+  const m = state.head.length;
+  const head = Int32Array.from(state.head), tail = Int32Array.from(state.tail);
+  const perSample = Float64Array.from(state.epochsPerSample);
+  const perNegative = perSample.map((e) => e / negativeSampleRate);
+  const nextSample = perSample.slice();
+  const nextNegative = perNegative.slice();
+  const { a, b, gamma } = state;
+  const clip = (v: number) => (v > 4 ? 4 : v < -4 ? -4 : v);
+  for (let epoch = 0; epoch < nEpochs; epoch++) {
+    const alpha = state.initialAlpha * (1 - epoch / nEpochs);
+    for (let e = 0; e < m; e++) {
+      if (nextSample[e] > epoch) continue;
+      const j = head[e], k = tail[e];
+      let dx = Y[2 * j] - Y[2 * k], dy = Y[2 * j + 1] - Y[2 * k + 1];
+      let d2 = dx * dx + dy * dy;
+      if (d2 > 0) {
+        const pb = Math.pow(d2, b);
+        const coeff = (-2 * a * b * (pb / d2)) / (a * pb + 1);
+        const gx = clip(coeff * dx) * alpha, gy = clip(coeff * dy) * alpha;
+        Y[2 * j] += gx;
+        Y[2 * j + 1] += gy;
+        Y[2 * k] -= gx;
+        Y[2 * k + 1] -= gy;
+      }
+      nextSample[e] += perSample[e];
+      const nNeg = Math.floor((epoch - nextNegative[e]) / perNegative[e]);
+      for (let p = 0; p < nNeg; p++) {
+        const o = Math.floor(rng.random() * n);
+        dx = Y[2 * j] - Y[2 * o];
+        dy = Y[2 * j + 1] - Y[2 * o + 1];
+        d2 = dx * dx + dy * dy;
+        if (d2 > 0) {
+          const coeff = (2 * gamma * b) / ((0.001 + d2) * (a * Math.pow(d2, b) + 1));
+          Y[2 * j] += clip(coeff * dx) * alpha;
+          Y[2 * j + 1] += clip(coeff * dy) * alpha;
+        } else if (j !== o) {
+          Y[2 * j] += 4 * alpha;
+          Y[2 * j + 1] += 4 * alpha;
+        }
+      }
+      nextNegative[e] += nNeg * perNegative[e];
+    }
+  }
+  return new Matrix(n, 2, Y);
 }

@@ -165,6 +165,7 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
   const sums = new Matrix(k, d);
   const half = new Float64Array(k); // half the distance from each centre to its nearest other centre
   const moved = new Float64Array(k);
+  const centreDist = new Float64Array(k * k);
   const next = new Float64Array(d);
   // Initial full assignment.
   for (let i = 0; i < n; i++) fullAssign(X, C, i, labels, upper, lower);
@@ -235,8 +236,12 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
     }
     for (let c = 0; c < k; c++) {
       let best = Infinity;
-      for (let o = 0; o < k; o++) if (o !== c) best = Math.min(best, sqDist(C.data, c * d, C.data, o * d, d));
-      half[c] = Math.sqrt(best) / 2;
+      for (let o = 0; o < k; o++) {
+        const dd = o === c ? 0 : Math.sqrt(sqDist(C.data, c * d, C.data, o * d, d));
+        centreDist[c * k + o] = dd;
+        if (o !== c && dd < best) best = dd;
+      }
+      half[c] = best / 2;
     }
     // E-step with bounds.
     let changed = 0;
@@ -246,7 +251,7 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
       if (upper[i] <= bound) continue;
       upper[i] = Math.sqrt(sqDist(X.data, i * d, C.data, a * d, d));
       if (upper[i] <= bound) continue;
-      fullAssign(X, C, i, labels, upper, lower);
+      prunedAssign(X, C, centreDist, i, labels, upper, lower);
       if (labels[i] !== a) changed++;
     }
     if (changed === 0) {
@@ -270,6 +275,33 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
     inertia += bd;
   }
   return { labels, centroids: C, inertia, iterations };
+}
+
+/**
+ * Reassigns point i knowing the exact distance upper[i] to its current centre a: a centre c with
+ * ‖c_a − c‖ ≥ 2 upper[i] cannot be closer (Elkan's test) and is bounded below by ‖c_a − c‖ − upper[i].
+ */
+function prunedAssign(X: Matrix, C: Matrix, centreDist: Float64Array, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
+  const d = X.cols, k = C.rows;
+  const a = labels[i], u = upper[i];
+  let b1 = u * u, bi = a, b2 = Infinity, skippedBound = Infinity;
+  for (let c = 0; c < k; c++) {
+    if (c === a) continue;
+    const cc = centreDist[a * k + c];
+    if (cc >= 2 * u) {
+      if (cc - u < skippedBound) skippedBound = cc - u;
+      continue;
+    }
+    const dd = sqDist(X.data, i * d, C.data, c * d, d);
+    if (dd < b1 || (dd === b1 && c < bi)) {
+      b2 = b1;
+      b1 = dd;
+      bi = c;
+    } else if (dd < b2) b2 = dd;
+  }
+  labels[i] = bi;
+  upper[i] = Math.sqrt(b1);
+  lower[i] = Math.min(Math.sqrt(b2), skippedBound);
 }
 
 function fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {

@@ -130,7 +130,7 @@ test("k-NN finds exact neighbours (brute-force check) for both metrics; median, 
   const n = 400, d = 6;
   const X = new Matrix(n, d, Float64Array.from({ length: n * d }, () => rng.normal()));
   const y = Array.from({ length: n }, (_, i) => i);
-  const Q = new Matrix(37, d, Float64Array.from({ length: 37 * d }, () => rng.normal()));
+  const Q = new Matrix(39, d, Float64Array.from({ length: 39 * d }, () => rng.normal()));
   for (const metric of ["euclidean", "cosine"] as const) {
     const knn = new KnnDecoder({ k: 9, metric }).fit(X, y);
     const { indices } = knn.kneighbors(Q);
