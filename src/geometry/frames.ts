@@ -2,6 +2,7 @@ import { Matrix, type MatrixLike } from "../core/matrix.js";
 import type { SparseMatrix } from "../core/sparse.js";
 import { toMatrix, checkInteger, checkNumber, ValidationError } from "../core/validate.js";
 import { GeodesicNeighbourhood } from "./geodesic.js";
+import { bandwidthOrder } from "./ordering.js";
 
 /**
  * Frames and singular values of every node: frames[i·d·d + a·d + t] is component t of frame vector
@@ -31,7 +32,10 @@ export function localFrames(points: MatrixLike, adjacency: SparseMatrix, numNeig
   const C = new Float64Array(d * d);
   const vals = new Float64Array(d), vecs = new Float64Array(d * d);
   const order = Array.from({ length: d }, (_, a) => a);
-  for (let i = 0; i < n; i++) {
+  // visit nodes in a breadth-first order so consecutive searches touch the same memory
+  const visit = bandwidthOrder(adjacency);
+  for (let r = 0; r < n; r++) {
+    const i = visit[r];
     const cnt = geo.nearest(i, numNeighbours + 1, nb);
     mean.fill(0);
     for (let q = 0; q < cnt; q++) for (let t = 0; t < d; t++) mean[t] += X[nb[q] * d + t];

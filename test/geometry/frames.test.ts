@@ -110,3 +110,28 @@ test("block kernels annihilate a parallel-transported constant field and differe
   }
   assert.ok(worst < 1e-12, `${worst}`);
 });
+
+test("connections for m = 3 (orthogonal Procrustes by Jacobi) agree with the SVD definition", async () => {
+  const { svd, Matrix: M } = await import("../../src/index.js");
+  const rng = new Random(9);
+  const n = 60, d = 4, m = 3;
+  const p = new Matrix(n, d, Float64Array.from({ length: n * d }, () => rng.normal()));
+  const A = proximityGraph(p, { graphType: "knn", k: 4 });
+  const G = new Matrix(n, d * m, Float64Array.from({ length: n * d * m }, () => rng.normal()));
+  const R = computeConnections(G, A, d);
+  for (let i = 0; i < n; i++) for (let q = A.rowPtr[i]; q < A.rowPtr[i + 1]; q++) {
+    const j = A.colIdx[q];
+    const P = new M(m, m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += G.get(i, a * d + t) * G.get(j, b * d + t);
+      P.set(a, b, s);
+    }
+    const { U, V } = svd(P);
+    for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) {
+      let s = 0;
+      for (let t = 0; t < m; t++) s += U.get(r, t) * V.get(c, t);
+      assert.ok(Math.abs(R[q * 9 + r * 3 + c] - s) < 1e-9);
+    }
+  }
+});
