@@ -52,5 +52,6 @@ module.exports = (env = {}) => {
   const data = require('./package.json');
   const output = path.join(__dirname, 'build', 'app');
   const themeConfigs = Build.ensureAssets({ packageNames: data.jupyterlab.extensions, output });
+  for (const config of themeConfigs) config.stats = 'errors-warnings';
   return [base('./app/index.js', output), ...themeConfigs];
 };

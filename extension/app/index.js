@@ -20,7 +20,8 @@ window.addEventListener('load', async () => {
   const { JupyterLab } = await import('@jupyterlab/application');
   const extensions = await Promise.all([
     import('@jupyterlab/application-extension'),
-    import('@jupyterlab/apputils-extension'),
+    // no news pop-up asking to contact jupyter.org: this app works offline
+    import('@jupyterlab/apputils-extension').then((m) => pluginsOf(m).filter(({ id }) => !id.includes(':announcements'))),
     import('@jupyterlab/codemirror-extension'),
     import('@jupyterlab/completer-extension'),
     import('@jupyterlab/console-extension'),
@@ -53,6 +54,8 @@ window.addEventListener('load', async () => {
   lab.registerPlugins(extensions.map((m) => (Array.isArray(m) ? m : pluginsOf(m))).flat());
   await lab.start();
   await lab.restored;
+  // the name JupyterLab's own UI tests (Galata) use to reach the application from a page
+  window.jupyterapp = lab;
   document.body.dataset.labReady = 'true';
   // eslint-disable-next-line no-console
   console.log('MarbleLab ready');

@@ -110,7 +110,9 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     this.listened = true;
     const gd = this.plotDiv as any;
     gd.on("plotly_selected", (ev: { points?: { curveNumber: number; pointIndex?: number; pointNumber?: number }[] } | undefined) => {
-      if (!this.figure || !ev || !ev.points) return;
+      if (this.quiet || !this.figure || !ev || !ev.points) return;
+      // this figure now shows the selection natively: drop highlights drawn for an earlier one
+      void this.drawHighlights(null);
       const ids = new Set<number>();
       for (const pt of ev.points) {
         const nodeIds = this.figure.selectable.get(pt.curveNumber);
@@ -121,17 +123,43 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
       selectionBus.publish({ datasetId: this.datasetId, nodeIds: ids, source: this.figureId });
     });
     gd.on("plotly_deselect", () => {
+      if (this.quiet) return;
       this.setStatus("");
       selectionBus.publish({ datasetId: this.datasetId, nodeIds: null, source: this.figureId });
     });
   }
 
+  /** True while this figure changes its own selection, so Plotly's events are not re-published. */
+  private quiet = false;
+
   private async onSelection(ev: SelectionEvent): Promise<void> {
     if (ev.source === this.figureId || !this.figure || !this.plotly) return;
+    await this.clearNativeSelection();
+    const shown = await this.drawHighlights(ev.nodeIds);
+    this.setStatus(ev.nodeIds ? `${shown} linked node${shown === 1 ? "" : "s"} highlighted` : "");
+  }
+
+  /** Removes this figure's own box/lasso selection (one selection per dataset at a time). */
+  private async clearNativeSelection(): Promise<void> {
+    const gd = this.plotDiv as any;
+    const hasSelection = (gd.layout?.selections?.length ?? 0) > 0 || (gd.data ?? []).some((t: any) => t.selectedpoints != null);
+    if (!hasSelection) return;
+    this.quiet = true;
+    try {
+      await this.plotly.update(this.plotDiv, { selectedpoints: [null] }, { selections: [] });
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  /** Draws the given node ids into the highlight traces; returns how many points were drawn. */
+  private async drawHighlights(nodeIds: Set<number> | null): Promise<number> {
+    if (!this.figure || !this.plotly) return 0;
     let shown = 0;
     for (const target of this.figure.highlights) {
       const keep: number[] = [];
-      if (ev.nodeIds) for (let i = 0; i < target.ids.length; i++) if (ev.nodeIds.has(target.ids[i])) keep.push(i);
+      if (nodeIds) for (let i = 0; i < target.ids.length; i++) if (nodeIds.has(target.ids[i])) keep.push(i);
+      if (keep.length === 0 && ((this.plotDiv as any).data?.[target.trace]?.x?.length ?? 0) === 0) continue;
       shown += keep.length;
       const update: Record<string, number[][]> = {};
       ["x", "y", "z"].slice(0, target.coords.length).forEach((axis, j) => {
@@ -140,7 +168,7 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
       await this.plotly.restyle(this.plotDiv, update, [target.trace]);
     }
     this.node.dataset.highlighted = String(shown);
-    this.setStatus(ev.nodeIds ? `${shown} linked node${shown === 1 ? "" : "s"} highlighted` : "");
+    return shown;
   }
 
   private setStatus(text: string): void {
