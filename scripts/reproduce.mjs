@@ -298,6 +298,11 @@ export async function main(argv = process.argv.slice(2)) {
     console.error(`reproduce: ${err.message}`);
     return 1;
   }
+  const py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  if (py.status !== 0) {
+    console.error(`reproduce: ${PYTHON} cannot import nbclient/nbformat; install Debian's Jupyter packages with \`bash scripts/setup-system.sh\` (as root)`);
+    return 1;
+  }
   const reporting = createRequire(import.meta.url)(join(root, "dist", "reporting", "index.js"));
 
   const outDir = opts.out ?? join(root, "results", timestamp());
