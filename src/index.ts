@@ -1,7 +1,7 @@
 /**
  * @marble-lab/core — MARBLE in TypeScript.
  * Pipeline: core numerics → geometry → model → postprocessing → decoding,
- * with io, simulators, preprocessing, display and reporting at the edges.
+ * with io, simulators, preprocessing, diagnostics, display and reporting at the edges.
  */
 export * from "./core/index.js";
 export * from "./geometry/index.js";
@@ -10,6 +10,7 @@ export * from "./postprocessing/index.js";
 export * from "./decoding/index.js";
 export * from "./baselines/index.js";
 export * from "./preprocessing/index.js";
+export * from "./diagnostics/index.js";
 export * from "./simulators/index.js";
 export * from "./io/index.js";
 export * from "./display/index.js";

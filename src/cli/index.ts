@@ -16,7 +16,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
     console.log("usage: marble <command> [options]\n\ncommands:");
     for (const [name, file] of Object.entries(COMMANDS)) {
-      if (!existsSync(join(__dirname, file))) continue;
+      // built: fit.js beside this file; run from source through tsx: fit.ts
+      if (!existsSync(join(__dirname, file)) && !existsSync(join(__dirname, file.replace(/\.js$/, ".ts")))) continue;
       const mod = await import(file);
       console.log(`  ${name.padEnd(10)} ${mod.summary ?? ""}`);
     }

@@ -91,6 +91,11 @@ export class Matrix {
     return out;
   }
 
+  /** Rows [start, end) as a new matrix. */
+  sliceRows(start: number, end: number): Matrix {
+    return new Matrix(end - start, this.cols, this.data.slice(start * this.cols, end * this.cols));
+  }
+
   /** Columns [start, end) as a new matrix. */
   sliceCols(start: number, end: number): Matrix {
     const w = end - start;

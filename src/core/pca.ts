@@ -1,6 +1,7 @@
 import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
 import { Matrix, type MatrixLike } from "./matrix.js";
 import { symmetricEigen } from "./eigen.js";
+import { topSymmetricEigen } from "./top-eigen.js";
 import { toMatrix, ValidationError, checkInteger } from "./validate.js";
 
 /**
@@ -48,21 +49,33 @@ export class PCA {
         cov.data[b * d + a] = v;
       }
     }
-    const { values, vectors } = eigenDescending(cov);
     let total = 0;
-    for (let j = 0; j < d; j++) total += Math.max(values[j], 0);
+    for (let j = 0; j < d; j++) total += cov.data[j * d + j];
     const k = this.nComponents;
+    // k rows of unit axes, by the cheapest exact route: a full decomposition for small d, subspace
+    // iteration for a few components of wide data (falling back to the full one if it stalls)
+    let values: Float64Array;
+    let axes: Matrix;
+    const top = d > 48 && k <= d / 4 ? topSymmetricEigen(cov, k) : null;
+    if (top) {
+      values = top.values;
+      axes = top.vectors;
+    } else {
+      const full = eigenDescending(cov);
+      values = full.values;
+      axes = full.vectors.transpose().sliceRows(0, k);
+    }
     const comps = new Matrix(k, d);
     for (let c = 0; c < k; c++) {
       let maxAbs = 0, sign = 1;
       for (let j = 0; j < d; j++) {
-        const v = vectors.data[j * d + c];
+        const v = axes.data[c * d + j];
         if (Math.abs(v) > maxAbs) {
           maxAbs = Math.abs(v);
           sign = v < 0 ? -1 : 1;
         }
       }
-      for (let j = 0; j < d; j++) comps.data[c * d + j] = sign * vectors.data[j * d + c];
+      for (let j = 0; j < d; j++) comps.data[c * d + j] = sign * axes.data[c * d + j];
     }
     this.mean = mean;
     this.components = comps;

@@ -54,3 +54,4 @@ export {
   type VerifyDatasetEntry,
 } from "./fetch.js";
 export { readTorch, readTorchStateDict, readZipEntries } from "./torch.js";
+export { readTable, tableToRecording, loadRecording, type TableFormat, type ReadTableOptions, type RecordingFromTableOptions, type RecordingUnits, type TabularRecording } from "./table.js";

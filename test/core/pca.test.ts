@@ -35,3 +35,20 @@ test("PCA on wide data (d > 48) uses the Householder path and agrees in variance
   }
   assert.throws(() => new PCA({ nComponents: 61 }).fit(X), /exceeds the number of columns/);
 });
+
+test("PCA of a few components of wide data (subspace iteration) matches the full decomposition", () => {
+  const rng = new Random(21);
+  const n = 400, d = 120;
+  const X = new Matrix(n, d);
+  for (let i = 0; i < n; i++) {
+    const a = rng.normal() * 6, b = rng.normal() * 3, c = rng.normal() * 2;
+    for (let j = 0; j < d; j++) X.data[i * d + j] = a * Math.sin(j) + b * Math.cos(0.3 * j) + c * ((j % 7) - 3) / 3 + rng.normal() * 0.3;
+  }
+  const few = new PCA({ nComponents: 3 }).fit(X); // 3 ≤ d/4: subspace iteration
+  const all = new PCA({ nComponents: 100 }).fit(X); // full decomposition
+  for (let c = 0; c < 3; c++) {
+    assert.ok(Math.abs(few.explainedVariance![c] - all.explainedVariance![c]) < 1e-8 * all.explainedVariance![0]);
+    assert.ok(Math.abs(few.explainedVarianceRatio![c] - all.explainedVarianceRatio![c]) < 1e-9);
+    for (let j = 0; j < d; j++) assert.ok(Math.abs(few.components!.get(c, j) - all.components!.get(c, j)) < 1e-6);
+  }
+});
