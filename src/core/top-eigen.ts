@@ -13,7 +13,7 @@ export function topSymmetricEigen(a: Matrix, k: number, options: { seed?: number
   const d = a.rows;
   const A = a.data;
   const tol = options.tol ?? 1e-9;
-  const maxIter = options.maxIter ?? 100;
+  const maxIter = options.maxIter ?? 60;
   const p = Math.min(d, k + Math.max(8, Math.ceil(k / 2)));
   const rng = new Random(options.seed ?? 0);
   // Q holds p vectors of length d, one after another
