@@ -54,11 +54,7 @@ test("pointCloudDiameter is the exact largest pairwise distance", () => {
   }
 });
 
-test("furthestPointSampling matches the greedy definition and stops at spacing × diameter", () => {
-  const p = randomCloud(400, 3, 5);
-  const spacing = 0.15;
-  const got = furthestPointSampling(p, spacing);
-  // reference: the O(n²) definition
+function referenceFps(p: Matrix, spacing: number): number[] {
   let diam = 0;
   for (let i = 0; i < p.rows; i++) for (let j = i + 1; j < p.rows; j++) diam = Math.max(diam, dist(p, i, p, j));
   const kept = [0];
@@ -70,7 +66,22 @@ test("furthestPointSampling matches the greedy definition and stops at spacing �
     kept.push(arg);
     for (let j = 0; j < p.rows; j++) dmin[j] = Math.min(dmin[j], dist(p, arg, p, j));
   }
-  assert.deepEqual(Array.from(got), kept.sort((a, b) => a - b));
+  return kept.sort((a, b) => a - b);
+}
+
+test("furthestPointSampling on a grid (many ties) matches the greedy definition with lowest-index ties", () => {
+  const p = new Matrix(400, 2);
+  for (let i = 0; i < 400; i++) p.row(i).set([i % 20, Math.floor(i / 20)]);
+  for (const spacing of [0.05, 0.1, 0.3]) assert.deepEqual(Array.from(furthestPointSampling(p, spacing)), referenceFps(p, spacing), `spacing ${spacing}`);
+});
+
+test("furthestPointSampling matches the greedy definition and stops at spacing × diameter", () => {
+  const p = randomCloud(400, 3, 5);
+  const spacing = 0.15;
+  const got = furthestPointSampling(p, spacing);
+  assert.deepEqual(Array.from(got), referenceFps(p, spacing));
+  let diam = 0;
+  for (let i = 0; i < p.rows; i++) for (let j = i + 1; j < p.rows; j++) diam = Math.max(diam, dist(p, i, p, j));
   assert.ok(got.length > 10 && got.length < p.rows);
   // every point is within spacing × diameter of a kept one
   for (let j = 0; j < p.rows; j++) {
