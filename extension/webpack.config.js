@@ -47,11 +47,23 @@ module.exports = (env = {}) => {
   if (env.target === 'harness') {
     return base('./harness/index.js', path.join(__dirname, 'build', 'harness'));
   }
+  if (env.target === 'federated-harness') {
+    // a module-federation host sharing @lumino/widgets the way JupyterLab does, to load the
+    // prebuilt extension from extension/labextension
+    const config = base('./harness/federated.js', path.join(__dirname, 'build', 'federated-harness'));
+    config.plugins.push(
+      new webpack.container.ModuleFederationPlugin({
+        name: 'marble_test_host',
+        shared: { '@lumino/widgets': { singleton: true, requiredVersion: require('@lumino/widgets/package.json').version } },
+      }),
+    );
+    return config;
+  }
   // the lab application: copy schemas and themes of every listed plugin package
   const { Build } = require('@jupyterlab/builder');
   const data = require('./package.json');
   const output = path.join(__dirname, 'build', 'app');
-  const themeConfigs = Build.ensureAssets({ packageNames: data.jupyterlab.extensions, output });
+  const themeConfigs = Build.ensureAssets({ packageNames: data.marbleLabApp.plugins, output });
   for (const config of themeConfigs) config.stats = 'errors-warnings';
   return [base('./app/index.js', output), ...themeConfigs];
 };

@@ -7,6 +7,7 @@
 //   --harness       webpack page for the light browser tests → extension/build/harness
 //   --app           the JupyterLab 4 application for `npm run lab` → extension/build/app
 //   --labextension  prebuilt (federated) extension for a regular JupyterLab → extension/labextension
+//   --federated-harness  test page that loads the prebuilt extension as JupyterLab does
 //
 // The extension has its own node_modules (JupyterLab is ~470 MB): when it is missing this
 // runs `npm ci` in extension/ first.
@@ -91,6 +92,15 @@ export function buildHarness(force = false) {
   }, force);
 }
 
+export function buildFederatedHarness(force = false) {
+  buildLabextension(force);
+  cached("federated-harness", [join(ext, "harness"), join(ext, "webpack.config.js"), ...lockInputs], [join(ext, "build", "federated-harness", "bundle.js")], () => {
+    const s = run(bin("webpack"), ["--config", "webpack.config.js", "--env", "target=federated-harness"]);
+    copyFileSync(join(ext, "harness", "federated.html"), join(ext, "build", "federated-harness", "index.html"));
+    return s;
+  }, force);
+}
+
 export function buildApp(force = false) {
   buildLib(force);
   cached("app", [join(ext, "lib"), join(ext, "style"), join(ext, "app", "index.js"), join(ext, "webpack.config.js"), ...lockInputs], [join(ext, "build", "app", "bundle.js")], () => run(bin("webpack"), ["--config", "webpack.config.js", "--env", "target=app"]), force);
@@ -105,12 +115,13 @@ const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.arg
 if (isMain) {
   const args = new Set(process.argv.slice(2));
   const force = args.has("--force");
-  const all = args.has("--all") || ![...args].some((a) => ["--lib", "--harness", "--app", "--labextension"].includes(a));
+  const all = args.has("--all") || ![...args].some((a) => ["--lib", "--harness", "--app", "--labextension", "--federated-harness"].includes(a));
   try {
     if (all || args.has("--lib")) buildLib(force);
     if (all || args.has("--harness")) buildHarness(force);
     if (all || args.has("--app")) buildApp(force);
     if (all || args.has("--labextension")) buildLabextension(force);
+    if (all || args.has("--federated-harness")) buildFederatedHarness(force);
   } catch (e) {
     console.error(`[build-extension] ${e.message}`);
     process.exit(1);

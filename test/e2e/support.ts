@@ -28,7 +28,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Runs one build step of scripts/build-extension.mjs (cached between runs). */
-export function buildExtension(step: "--harness" | "--app" | "--labextension"): void {
+export function buildExtension(step: "--harness" | "--app" | "--labextension" | "--federated-harness"): void {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build-extension.mjs"), step], { cwd: ROOT, stdio: "inherit" });
   if (r.status !== 0) throw new Error(`node scripts/build-extension.mjs ${step} failed (exit ${r.status})`);
