@@ -8,7 +8,7 @@
  * Objective (as scikit-learn's LogisticRegression with C): ½‖W‖² + C Σ_i −log softmax(x_i W + b)_{y_i}.
  */
 import { Matrix, type MatrixLike } from "../core/matrix.js";
-import { toMatrix, withDefaults, checkNumber, checkInteger, ValidationError } from "../core/validate.js";
+import { toMatrix, withDefaults, checkNumber, checkInteger, ValidationError, assertFinite } from "../core/validate.js";
 
 export interface LinearClassifierOptions {
   /** Inverse regularisation strength. */
@@ -44,6 +44,7 @@ export class LinearClassifier {
     if (!labels || labels.length !== X.rows) {
       throw new ValidationError(`LinearClassifier: x has ${X.rows} rows but labels has ${labels ? labels.length : "no"} entries; pass one label per row`);
     }
+    assertFinite(labels, "LinearClassifier labels");
     this.classes = Array.from(new Set(Array.from(labels))).sort((a, b) => a - b);
     if (this.classes.length < 2) throw new ValidationError("LinearClassifier: labels contain a single class; need at least 2");
     const index = new Map(this.classes.map((c, i) => [c, i]));

@@ -99,6 +99,7 @@ export function transportSimplex(
   // Initial strongly feasible tree: every node hangs from the root by an artificial arc. Supply
   // nodes (including zero supply) point up with cost 0; demand nodes are fed by the root at a cost
   // so high that the optimum never keeps flow on them.
+  const artificialCost = new Float64Array(nNodes);
   parent[root] = -1;
   depth[root] = 0;
   for (let u = nNodes - 1; u >= 0; u--) {
@@ -113,15 +114,17 @@ export function transportSimplex(
       up[u] = 0;
       flow[u] = -supply[u];
       pi[u] = artCost;
+      artificialCost[u] = artCost;
     }
   }
-  const arcCost = (arc: number): number => (arc < m ? cost[arc] : supply[arc - m] >= 0 ? 0 : artCost);
+  const arcCost = (arc: number): number => (arc < m ? cost[arc] : artificialCost[arc - m]);
 
   const blockSize = Math.max(10, Math.ceil(Math.sqrt(m)));
   const eps = 2.220446049250313e-15;
   let nextArc = 0;
   let pivots = 0;
-  const maxPivots = options.maxPivots ?? 1e9;
+  // A safety net against cycling through round-off: typical problems take a few tens of pivots per node.
+  const maxPivots = options.maxPivots ?? Math.max(1e5, 50 * nNodes * Math.sqrt(nNodes));
   const stack = new Int32Array(nNodes + 1);
 
   for (;;) {
@@ -171,7 +174,9 @@ export function transportSimplex(
     }
     if (inArc < 0) break;
     nextArc = e;
-    if (++pivots > maxPivots) throw new Error(`transportSimplex: exceeded ${maxPivots} pivots`);
+    if (++pivots > maxPivots) {
+      throw new Error(`transportSimplex: no optimum after ${maxPivots} pivots (cycling through round-off?); pass integer-valued masses or raise maxPivots`);
+    }
 
     // Cycle: entering arc first = source → second = sink; flow rises along it.
     const first = (inArc / n2) | 0;
