@@ -13,7 +13,7 @@
 // runs `npm ci` in extension/ first.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -111,17 +111,62 @@ export function buildLabextension(force = false) {
   cached("labextension", [join(ext, "lib"), join(ext, "style"), join(ext, "core"), ...lockInputs], [join(ext, "labextension", "package.json")], () => run(bin("build-labextension"), ["--development", "--core-path", "core", "."]), force);
 }
 
+/**
+ * Serialises builds between processes (test files run in parallel): a lock folder holding the
+ * owner's pid, taken over when that process is gone.
+ */
+export function withBuildLock(fn) {
+  const lock = join(ext, "build", ".lock");
+  mkdirSync(join(ext, "build"), { recursive: true });
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      break;
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(join(lock, "pid"), "utf8"));
+      } catch {
+        // the owner has not written its pid yet
+      }
+      let alive = true;
+      if (Number.isInteger(owner) && owner > 0) {
+        try {
+          process.kill(owner, 0);
+        } catch {
+          alive = false;
+        }
+      }
+      if (!alive) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - t0 > 20 * 60_000) throw new Error(`another build has held ${lock} for 20 min`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   const args = new Set(process.argv.slice(2));
   const force = args.has("--force");
   const all = args.has("--all") || ![...args].some((a) => ["--lib", "--harness", "--app", "--labextension", "--federated-harness"].includes(a));
   try {
-    if (all || args.has("--lib")) buildLib(force);
-    if (all || args.has("--harness")) buildHarness(force);
-    if (all || args.has("--app")) buildApp(force);
-    if (all || args.has("--labextension")) buildLabextension(force);
-    if (all || args.has("--federated-harness")) buildFederatedHarness(force);
+    withBuildLock(() => {
+      if (all || args.has("--lib")) buildLib(force);
+      if (all || args.has("--harness")) buildHarness(force);
+      if (all || args.has("--app")) buildApp(force);
+      if (all || args.has("--labextension")) buildLabextension(force);
+      if (all || args.has("--federated-harness")) buildFederatedHarness(force);
+    });
   } catch (e) {
     console.error(`[build-extension] ${e.message}`);
     process.exit(1);

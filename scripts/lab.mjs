@@ -17,7 +17,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildApp } from "./build-extension.mjs";
+import { buildApp, withBuildLock } from "./build-extension.mjs";
 import { jupyterEnv, setupKernel, PYTHON } from "./setup-kernel.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -66,7 +66,7 @@ async function main() {
   const port = await freePort(Number(option("--port", "8888")));
   const token = process.env.MARBLE_LAB_TOKEN ?? randomBytes(24).toString("hex");
 
-  if (!process.argv.includes("--no-build")) buildApp();
+  if (!process.argv.includes("--no-build")) withBuildLock(() => buildApp());
   if (!existsSync(join(root, "extension", "build", "app", "bundle.js"))) throw new Error("extension/build/app is missing: run without --no-build");
   const { jupyterPath } = setupKernel({ quiet: true });
   const state = join(root, ".cache", "lab");
