@@ -1,7 +1,9 @@
 /**
- * k-nearest-neighbour decoder (as in the hippocampus experiment: 36 neighbours, cosine distance,
- * median of the neighbours' positions). Neighbours are exact: a blocked brute-force scan with a
- * bounded max-heap per query, which needs no index and is O(n_train · n_query · d).
+ * k-nearest-neighbour decoder (the hippocampus experiment uses 36 neighbours and cosine distance,
+ * through CEBRA's KNNDecoder = scikit-learn's KNeighborsRegressor: the uniform mean of the
+ * neighbours' labels, the default here; the "median absolute error" reported there is the error
+ * statistic, not the aggregate). Neighbours are exact: a blocked brute-force scan with a bounded
+ * max-heap per query, which needs no index and is O(n_train · n_query · d).
  */
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { toMatrix, withDefaults, checkInteger, checkOneOf, ValidationError } from "../core/validate.js";
@@ -14,7 +16,7 @@ export interface KnnDecoderOptions {
   metric?: KnnMetric;
   /** "regression" aggregates neighbours' targets; "classification" takes a majority vote. */
   task?: "regression" | "classification";
-  /** Regression aggregate per output. */
+  /** Regression aggregate per output (default "mean", as scikit-learn's KNeighborsRegressor). */
   aggregate?: "median" | "mean";
 }
 
@@ -27,7 +29,7 @@ export class KnnDecoder {
   private targets: Matrix | null = null;
 
   constructor(options: KnnDecoderOptions = {}) {
-    const o = withDefaults<Required<KnnDecoderOptions>>({ k: 5, metric: "euclidean", task: "regression", aggregate: "median" }, options, "KnnDecoder");
+    const o = withDefaults<Required<KnnDecoderOptions>>({ k: 5, metric: "euclidean", task: "regression", aggregate: "mean" }, options, "KnnDecoder");
     checkInteger(o.k, "KnnDecoder k", 1);
     checkOneOf(o.metric, "KnnDecoder metric", ["cosine", "euclidean"] as const);
     checkOneOf(o.task, "KnnDecoder task", ["regression", "classification"] as const);

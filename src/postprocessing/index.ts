@@ -11,5 +11,5 @@ export {
 export { embed2D, standardize, type Embed2DMethod, type Embed2DOptions } from "./embed.js";
 export { classicalMds, smacof, type SmacofOptions, type SmacofResult } from "./mds.js";
 export { TSNE_MAX_POINTS } from "./tsne.js";
-export { consistencyScore, binEmbedding, type ConsistencyResult } from "./consistency.js";
+export { consistencyScore, binEmbedding, binEmbeddingCebra, type ConsistencyResult } from "./consistency.js";
 export { wilcoxonSignedRank, signedRankPmf, normalSf, erfc, type Alternative, type WilcoxonResult } from "./wilcoxon.js";

@@ -151,9 +151,10 @@ test("k-NN finds exact neighbours (brute-force check) for both metrics; median, 
   // median of neighbours' targets, mean, and majority vote
   const X1 = Matrix.column([0, 1, 2, 3, 10, 11, 12]);
   const y1 = [[0], [10], [20], [100], [5], [5], [6]];
+  assert.equal(new KnnDecoder({ k: 3, aggregate: "median" }).fit(X1, y1).predict([[1.1]]).get(0, 0), 10);
   assert.equal(new KnnDecoder({ k: 3 }).fit(X1, y1).predict([[1.1]]).get(0, 0), 10);
-  assert.equal(new KnnDecoder({ k: 3, aggregate: "mean" }).fit(X1, y1).predict([[1.1]]).get(0, 0), 10);
-  assert.equal(new KnnDecoder({ k: 4 }).fit(X1, y1).predict([[1.4]]).get(0, 0), 15);
+  assert.equal(new KnnDecoder({ k: 4, aggregate: "median" }).fit(X1, y1).predict([[1.4]]).get(0, 0), 15);
+  assert.equal(new KnnDecoder({ k: 4 }).fit(X1, y1).predict([[1.4]]).get(0, 0), 32.5);
   const cls = new KnnDecoder({ k: 3, task: "classification" }).fit(X1, [0, 0, 1, 1, 2, 2, 2]);
   assert.deepEqual(Array.from(cls.predict([[0.4], [11]]).data), [0, 2]);
   assert.throws(() => new KnnDecoder({ k: 10 }).fit(X1, y1), /lower k/);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Matrix, Random, wilcoxonSignedRank, signedRankPmf, erfc, consistencyScore } from "../../src/index.js";
+import { Matrix, Random, wilcoxonSignedRank, signedRankPmf, erfc, consistencyScore, binEmbeddingCebra } from "../../src/index.js";
 
 const FIX = join(__dirname, "..", "fixtures", "postprocessing");
 const load = (name: string) => JSON.parse(readFileSync(join(FIX, name), "utf8"));
@@ -58,6 +58,22 @@ test("consistency of an embedding with an affine copy of itself is 1; all ordere
   assert.ok(r3.matrix.get(0, 2) < 0.5);
   assert.ok(Math.abs(r3.mean - r3.scores.reduce((s, v) => s + v, 0) / 6) < 1e-15);
   assert.ok(Number.isNaN(r3.matrix.get(1, 1)));
+});
+
+test("CEBRA binning: common label range, unit-length bin means, neighbour fill for empty bins", () => {
+  const a = animal(1, 3000);
+  // a positive multiple of an embedding is the same after unit scaling → 1
+  const scaled = a.emb.map((e) => e.map((v) => 3 * v));
+  const r = consistencyScore([a.emb, scaled], [a.pos, a.pos], { binning: "cebra" });
+  for (const s of r.scores) assert.ok(Math.abs(s - 1) < 1e-10, `${s}`);
+  // bins − 1 rows, each of unit length
+  const B = binEmbeddingCebra(Matrix.from(a.emb), a.pos, 10, 0, 1.6);
+  assert.equal(B.means.rows, 9);
+  for (let r0 = 0; r0 < 9; r0++) assert.ok(Math.abs(Math.hypot(...B.means.row(r0)) - 1) < 1e-12);
+  // hand-checkable digitize: labels 0, 0.5, 1 with edges [0, 0.5, 1] → indices 1, 2, 3 (the max lands past the last edge)
+  const tiny = binEmbeddingCebra(Matrix.from([[1, 0], [0, 1], [5, 5]]), [0, 0.5, 1], 3, 0, 1);
+  assert.deepEqual(Array.from(tiny.means.row(0)), [1, 0]);
+  assert.deepEqual(Array.from(tiny.means.row(1)), [0, 1]);
 });
 
 test("consistency validates its inputs", () => {
