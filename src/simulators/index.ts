@@ -13,4 +13,4 @@ export {
   type SimulatedMacaqueDataset, type SimulatedMacaqueOptions, type SimulatedReachTrial, type ReachPreprocessOptions, type ReachSession,
 } from "./macaque.js";
 export { deriveSeed } from "./seeds.js";
-export { fitTopPca } from "./top-pca.js";
+export { simulatePopulationRecording, type SyntheticRecording, type SyntheticRecordingOptions } from "./synthetic-recording.js";

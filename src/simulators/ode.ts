@@ -103,7 +103,7 @@ export function dormandPrince(f: OdeRhs, y0: ArrayLike<number>, times: ArrayLike
   if (opts.maxStep !== Infinity) checkNumber(opts.maxStep, "dormandPrince maxStep", Number.MIN_VALUE);
   checkInteger(opts.maxSteps, "dormandPrince maxSteps", 1);
   checkTimes(times, "dormandPrince");
-  let y = checkY0(y0, "dormandPrince");
+  let y: Float64Array = checkY0(y0, "dormandPrince");
   const n = y.length;
   const out = new Matrix(times.length, n);
   out.data.set(y, 0);
@@ -117,7 +117,7 @@ export function dormandPrince(f: OdeRhs, y0: ArrayLike<number>, times: ArrayLike
   const k1 = new Float64Array(n), k2 = new Float64Array(n), k3 = new Float64Array(n), k4 = new Float64Array(n);
   const k5 = new Float64Array(n), k6 = new Float64Array(n), k7 = new Float64Array(n);
   const tmp = new Float64Array(n);
-  let yNew = new Float64Array(n);
+  let yNew: Float64Array = new Float64Array(n);
   const r1 = new Float64Array(n), r2 = new Float64Array(n), r3 = new Float64Array(n), r4 = new Float64Array(n), r5 = new Float64Array(n);
   rhs(t0, y, k1);
   let h = opts.firstStep > 0 ? opts.firstStep : initialStep(rhs, t0, y, k1, opts.rtol, opts.atol, tEnd - t0);

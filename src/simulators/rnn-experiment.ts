@@ -1,6 +1,5 @@
 import { Matrix, vstack } from "../core/matrix.js";
-import type { PCA } from "../core/pca.js";
-import { fitTopPca } from "./top-pca.js";
+import { PCA } from "../core/pca.js";
 import { ValidationError, checkInteger, withDefaults } from "../core/validate.js";
 import type { LowRankRnn } from "./low-rank-rnn.js";
 import { deriveSeed } from "./seeds.js";
@@ -107,7 +106,8 @@ export function rnnGainConditions(net: LowRankRnn, options?: Partial<RnnGainExpe
       });
     }
   }
-  const pca = fitTopPca(fitRows, o.pcaComponents, o.seed);
+  // a few components of 500-dimensional states: core PCA takes the subspace-iteration route
+  const pca = new PCA({ nComponents: o.pcaComponents }).fit(fitRows);
   const comps = pca.components!.data, mean = pca.mean!, k = o.pcaComponents;
 
   // Pass 2: every trial, projected on the fly (states are never stored).
