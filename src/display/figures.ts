@@ -29,7 +29,8 @@ export interface FlowFieldOptions {
   conditionNames: string[] | null;
   /** Node ids for linked selection; defaults to the row order (concatenated over conditions). */
   nodeIds: ArrayLike<number> | null;
-  datasetId: string;
+  /** Figures with the same id link their selections; null gives this figure its own id. */
+  datasetId: string | null;
   title: string;
   layout: "panels" | "overlay";
   colorBy: "condition" | "magnitude";
@@ -41,7 +42,7 @@ const FLOW_DEFAULTS: FlowFieldOptions = {
   conditions: null,
   conditionNames: null,
   nodeIds: null,
-  datasetId: "default",
+  datasetId: null,
   title: "Vector field",
   layout: "panels",
   colorBy: "condition",
@@ -58,7 +59,8 @@ export interface LatentSpaceOptions {
   clusters: ArrayLike<number> | null;
   colorBy: "condition" | "label" | "cluster" | "auto";
   nodeIds: ArrayLike<number> | null;
-  datasetId: string;
+  /** Figures with the same id link their selections; null gives this figure its own id. */
+  datasetId: string | null;
   title: string;
   /** Plot 2 or 3 dimensions; embeddings with more columns are reduced by PCA. */
   dims: 2 | 3;
@@ -74,7 +76,7 @@ const LATENT_DEFAULTS: LatentSpaceOptions = {
   clusters: null,
   colorBy: "auto",
   nodeIds: null,
-  datasetId: "default",
+  datasetId: null,
   title: "Latent space",
   dims: 2,
   hover: null,
@@ -83,7 +85,7 @@ const LATENT_DEFAULTS: LatentSpaceOptions = {
 export interface DistanceMatrixOptions {
   names: string[] | null;
   groups: string[] | null;
-  datasetId: string;
+  datasetId: string | null;
   title: string;
   /** Relative tolerance for the symmetry and zero-diagonal checks. */
   tolerance: number;
@@ -92,7 +94,7 @@ export interface DistanceMatrixOptions {
 const DISTANCE_DEFAULTS: DistanceMatrixOptions = {
   names: null,
   groups: null,
-  datasetId: "default",
+  datasetId: null,
   title: "Distances between conditions",
   tolerance: 1e-6,
 };
@@ -148,8 +150,16 @@ function resolveNodeIds(n: number, ids: ArrayLike<number> | null, where: string)
   return out;
 }
 
-function checkDatasetId(id: string, where: string): void {
-  if (typeof id !== "string" || id.length === 0) throw new ValidationError(`${where}: options.datasetId must be a non-empty string`);
+let figureCount = 0;
+
+/**
+ * The given dataset id, or a fresh one so that figures without an id link to nothing. Fresh ids
+ * count up within the process, so re-running a notebook yields the same outputs.
+ */
+function resolveDatasetId(id: string | null, where: string): string {
+  if (id === null) return `figure-${++figureCount}`;
+  if (typeof id !== "string" || id.length === 0) throw new ValidationError(`${where}: options.datasetId must be a non-empty string (or null)`);
+  return id;
 }
 
 /**
@@ -163,7 +173,7 @@ export function flowFieldBundle(positions: MatrixLike | MatrixLike[], vectors: M
   const opts = withDefaults(FLOW_DEFAULTS, options, where);
   checkOneOf(opts.layout, "flowField: options.layout", ["panels", "overlay"] as const);
   checkOneOf(opts.colorBy, "flowField: options.colorBy", ["condition", "magnitude"] as const);
-  checkDatasetId(opts.datasetId, where);
+  const datasetId = resolveDatasetId(opts.datasetId, where);
 
   let pos: Matrix, vec: Matrix, cond: { index: Int32Array; names: string[] };
   if (isMatrixList(positions) || isMatrixList(vectors)) {
@@ -206,7 +216,7 @@ export function flowFieldBundle(positions: MatrixLike | MatrixLike[], vectors: M
   const payload: FlowFieldPayload = {
     version: 1,
     kind: "flowfield",
-    datasetId: opts.datasetId,
+    datasetId,
     title: opts.title,
     dim: d as 2 | 3,
     positions: encodeArray(pos.data, "float32", [n, d]),
@@ -272,7 +282,7 @@ export function latentSpaceBundle(embedding: MatrixLike, options?: Partial<Laten
   const where = "latentSpace";
   const opts = withDefaults(LATENT_DEFAULTS, options, where);
   checkOneOf(opts.colorBy, "latentSpace: options.colorBy", ["condition", "label", "cluster", "auto"] as const);
-  checkDatasetId(opts.datasetId, where);
+  const datasetId = resolveDatasetId(opts.datasetId, where);
   if (opts.dims !== 2 && opts.dims !== 3) throw new ValidationError(`${where}: options.dims must be 2 or 3, got ${opts.dims}`);
   const emb = toMatrix(embedding, `${where}: embedding`);
   const n = emb.rows;
@@ -289,7 +299,7 @@ export function latentSpaceBundle(embedding: MatrixLike, options?: Partial<Laten
   const payload: LatentPayload = {
     version: 1,
     kind: "latent",
-    datasetId: opts.datasetId,
+    datasetId,
     title: opts.title,
     dim: dims,
     embedding: encodeArray(coords.data, "float32", [n, dims]),
@@ -361,7 +371,7 @@ export function latentSpaceBundle(embedding: MatrixLike, options?: Partial<Laten
 export function distanceMatrixBundle(distances: MatrixLike, options?: Partial<DistanceMatrixOptions>): MarbleBundle {
   const where = "distanceMatrix";
   const opts = withDefaults(DISTANCE_DEFAULTS, options, where);
-  checkDatasetId(opts.datasetId, where);
+  const datasetId = resolveDatasetId(opts.datasetId, where);
   const dm = toMatrix(distances, `${where}: distances`);
   const m = dm.rows;
   if (dm.cols !== m) throw new ValidationError(`${where}: distances must be square, got ${dm.rows} × ${dm.cols}`);
@@ -383,7 +393,7 @@ export function distanceMatrixBundle(distances: MatrixLike, options?: Partial<Di
   const payload: DistancesPayload = {
     version: 1,
     kind: "distances",
-    datasetId: opts.datasetId,
+    datasetId,
     title: opts.title,
     names,
     distances: encodeArray(dm.data, "float64", [m, m]),

@@ -149,6 +149,15 @@ test("distanceMatrixBundle checks the matrix and embeds it", () => {
   assert.throws(() => distanceMatrixBundle([[0, 1], [1, 0]], { names: ["a"] }), /1 names for 2 conditions/);
 });
 
+test("figures without a datasetId get distinct ids and link to nothing", () => {
+  const a = circleField(10, 0);
+  const p1 = flowFieldBundle(a.pos, a.vec)[FLOWFIELD_MIME] as FlowFieldPayload;
+  const p2 = latentSpaceBundle(a.pos)[LATENT_MIME] as LatentPayload;
+  assert.match(p1.datasetId, /^figure-\d+$/);
+  assert.notEqual(p1.datasetId, p2.datasetId);
+  assert.throws(() => flowFieldBundle(a.pos, a.vec, { datasetId: "" }), /datasetId must be a non-empty string/);
+});
+
 test("outside tslab the display helpers return the bundle", () => {
   const a = circleField(10, 0);
   assert.equal(insideTslab(), false);
