@@ -172,3 +172,33 @@ test("vector diffusion from the cached expansion equals the exact operators", ()
     }
   }
 });
+
+test("fracSampledNb keeps a fraction of each node's neighbours and renormalises the kernel rows", async () => {
+  const { subsampleKernels } = await import("../../src/model/subsample.js");
+  const n = 40;
+  const pos = smallCloud(n, 2, 16);
+  const adj = knnAdjacency(pos, Int32Array.from([0, n]), 8);
+  const K = derivativeKernels(pos, adj);
+  const S = subsampleKernels(K, n, 0.5, new Random(1));
+  for (let a = 0; a < 2; a++) {
+    for (let i = 0; i < n; i++) {
+      let offAll = 0, offKept = 0, sum = 0, diag = 0, kept = 0, all = 0;
+      for (let p = K[a].rowPtr[i]; p < K[a].rowPtr[i + 1]; p++) if (K[a].colIdx[p] !== i) {
+        offAll += Math.abs(K[a].values[p]);
+        all++;
+      }
+      for (let p = S[a].rowPtr[i]; p < S[a].rowPtr[i + 1]; p++) {
+        if (S[a].colIdx[p] === i) diag = S[a].values[p];
+        else {
+          offKept += Math.abs(S[a].values[p]);
+          sum += S[a].values[p];
+          kept++;
+        }
+      }
+      assert.equal(kept, Math.ceil(0.5 * all));
+      assert.ok(Math.abs(offKept - offAll) < 1e-12 || offKept === 0);
+      assert.ok(Math.abs(diag + sum) < 1e-12);
+    }
+  }
+  assert.equal(subsampleKernels(K, n, -1, new Random(1)), K);
+});
