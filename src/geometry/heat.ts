@@ -23,6 +23,17 @@ export function scaledBesselI(t: number, kMax: number): Float64Array {
     out[0] = 1;
     return out;
   }
+  if (t < 1e-6) {
+    // leading terms of the power series I_k(t) = (t/2)^k / k! · (1 + (t/2)²/(k + 1) + …); the next
+    // term is below 1e-24 relative, and the recurrence below would overflow for t → 0
+    const e = Math.exp(-t), h = t / 2;
+    let pow = 1;
+    for (let k = 0; k <= kMax; k++) {
+      if (k > 0) pow *= h / k;
+      out[k] = e * pow * (1 + (h * h) / (k + 1));
+    }
+    return out;
+  }
   // Miller's backward recurrence I_{k−1} = (2k/t) I_k + I_{k+1}, started far enough above both kMax
   // and the bulk of the sequence (I_k/I_0 ≈ exp(−k²/2t) for large t), normalised with the identity
   // e^{−t}(I_0 + 2 Σ_{k≥1} I_k) = 1.
