@@ -234,15 +234,36 @@ export function heatKernelBasis(laplacian: SparseMatrix, x: Matrix, options: { t
       check(t);
       return heatCoefficients(t, count).derivatives;
     },
-    combine: (t) => {
+    combine: (t, rows) => {
       check(t);
-      const c = heatCoefficients(t, count).values;
-      const out = new Matrix(x.rows, x.cols);
-      for (let k = 0; k < count; k++) {
-        const v = terms[k].data, ck = c[k];
-        for (let q = 0; q < v.length; q++) out.data[q] += ck * v[q];
-      }
-      return out;
+      return weightedSum(terms, heatCoefficients(t, count).values, rows);
+    },
+    combineDerivative: (t, rows) => {
+      check(t);
+      return weightedSum(terms, heatCoefficients(t, count).derivatives, rows);
     },
   };
+}
+
+/** Σ_k w_k terms[k], for all rows or only the selected ones (in the given order). */
+function weightedSum(terms: Matrix[], w: Float64Array, rows?: ArrayLike<number>): Matrix {
+  const n = terms[0].rows, c = terms[0].cols;
+  if (!rows) {
+    const out = new Matrix(n, c);
+    for (let k = 0; k < terms.length; k++) {
+      const v = terms[k].data, wk = w[k];
+      for (let q = 0; q < v.length; q++) out.data[q] += wk * v[q];
+    }
+    return out;
+  }
+  const out = new Matrix(rows.length, c);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new ValidationError(`rows[${r}] = ${i} is not a node index in [0, ${n})`);
+    for (let k = 0; k < terms.length; k++) {
+      const v = terms[k].data, wk = w[k];
+      for (let s = 0; s < c; s++) out.data[r * c + s] += wk * v[i * c + s];
+    }
+  }
+  return out;
 }

@@ -111,6 +111,8 @@ export interface HeatKernelBasis {
   coefficients(t: number): Float64Array;
   /** dc_k/dt: d/dt exp(−tL)x = −L exp(−tL)x = Σ_k c_k'(t) V_k. */
   coefficientDerivatives(t: number): Float64Array;
-  /** Σ_k c_k(t) V_k = exp(−tL)x. */
-  combine(t: number): Matrix;
+  /** Σ_k c_k(t) V_k = exp(−tL)x; with `rows`, only those rows (in that order), e.g. a batch. */
+  combine(t: number, rows?: ArrayLike<number>): Matrix;
+  /** Σ_k c_k'(t) V_k = d/dt exp(−tL)x, optionally for selected rows. */
+  combineDerivative(t: number, rows?: ArrayLike<number>): Matrix;
 }

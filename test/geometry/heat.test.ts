@@ -103,6 +103,17 @@ test("heatKernelBasis combines to exp(−tL)x for every t ≤ tMax, derivatives 
     assert.ok(maxAbsDiff(dt, op.applyWithDerivative(x, t).dt.data) < 1e-9);
     assert.equal(basis.coefficients(t).length, basis.terms.length);
   }
+  // selected rows (a batch) and the derivative combination
+  const rows = [7, 0, 35, 7];
+  const full = op.applyWithDerivative(x, 2.2);
+  const sub = basis.combine(2.2, rows), subDt = basis.combineDerivative(2.2, rows);
+  rows.forEach((i, r) => {
+    for (let s = 0; s < 2; s++) {
+      assert.ok(Math.abs(sub.get(r, s) - full.value.get(i, s)) < 1e-9);
+      assert.ok(Math.abs(subDt.get(r, s) - full.dt.get(i, s)) < 1e-9);
+    }
+  });
+  assert.throws(() => basis.combine(1, [36]), /rows\[0\] = 36 is not a node index/);
   assert.throws(() => basis.coefficients(11), /exceeds the basis' tMax = 10/);
   const basisT = heatKernelBasis(L, x, { tMax: 2, transpose: true });
   assert.ok(maxAbsDiff(basisT.combine(2).data, op.applyTranspose(x, 2).data) < 1e-9);
