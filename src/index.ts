@@ -15,4 +15,5 @@ export * from "./simulators/index.js";
 export * from "./io/index.js";
 export * from "./display/index.js";
 export * from "./reporting/index.js";
+export * from "./pipeline/index.js";
 export { VERSION } from "./version.js";
