@@ -13,9 +13,46 @@
 import type { SparseMatrix } from "../core/sparse.js";
 import { normalizeRows, normalizeRowsTangent } from "./normalize.js";
 
-/** One derivative step: out[:, col·m + a] = K_a field[:, col]. */
-export function derivativeStep(field: Float64Array, cols: number, kernels: SparseMatrix[]): Float64Array {
+/** Whether all kernels store the same sparsity pattern (the usual case: one graph, m directions). */
+export function sharePattern(kernels: SparseMatrix[]): boolean {
+  const K0 = kernels[0];
+  for (const K of kernels) {
+    if (K === K0) continue;
+    if (K.nnz !== K0.nnz || K.rows !== K0.rows) return false;
+    for (let i = 0; i <= K.rows; i++) if (K.rowPtr[i] !== K0.rowPtr[i]) return false;
+    for (let p = 0; p < K.nnz; p++) if (K.colIdx[p] !== K0.colIdx[p]) return false;
+  }
+  return true;
+}
+
+/**
+ * One derivative step: out[:, col·m + a] = K_a field[:, col]. With a shared pattern, each
+ * neighbour's field row is read once for all m directions and the m results land contiguously
+ * (the memory traffic, not the arithmetic, is what costs here).
+ */
+export function derivativeStep(field: Float64Array, cols: number, kernels: SparseMatrix[], shared = sharePattern(kernels)): Float64Array {
   const m = kernels.length;
+  if (shared && m > 1) {
+    const rows = kernels[0].rows;
+    const { rowPtr, colIdx } = kernels[0];
+    const vals = kernels.map((K) => K.values);
+    const outCols = cols * m;
+    const out = new Float64Array(rows * outCols);
+    const v = new Float64Array(m);
+    for (let i = 0; i < rows; i++) {
+      const oi = i * outCols;
+      for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
+        for (let a = 0; a < m; a++) v[a] = vals[a][p];
+        const xj = colIdx[p] * cols;
+        for (let c = 0; c < cols; c++) {
+          const f = field[xj + c];
+          const o = oi + c * m;
+          for (let a = 0; a < m; a++) out[o + a] += v[a] * f;
+        }
+      }
+    }
+    return out;
+  }
   const rows = kernels[0].rows;
   const outCols = cols * m;
   const out = new Float64Array(rows * outCols);
@@ -69,6 +106,7 @@ export class GradientFeatures {
   readonly signalCols: number;
   readonly opts: GradientFeatureOptions;
   private kernelsT: SparseMatrix[] | null = null;
+  private readonly shared: boolean;
 
   constructor(kernels: SparseMatrix[], numNodes: number, signalCols: number, opts: GradientFeatureOptions) {
     if (kernels.length === 0) throw new RangeError("GradientFeatures: need at least one derivative kernel");
@@ -82,6 +120,7 @@ export class GradientFeatures {
     this.blockSize = rows / numNodes;
     this.signalCols = signalCols;
     this.opts = opts;
+    this.shared = sharePattern(kernels);
   }
 
   get dimMan(): number {
@@ -131,8 +170,8 @@ export class GradientFeatures {
     const parts: { value: Float64Array; tangent: Float64Array | null; width: number }[] = [];
     if (includeSelf) parts.push({ value: f, tangent: df, width: r * cols });
     for (let j = 1; j <= order; j++) {
-      let g = derivativeStep(f, cols, this.kernels);
-      let dg = df ? derivativeStep(df, cols, this.kernels) : null;
+      let g = derivativeStep(f, cols, this.kernels, this.shared);
+      let dg = df ? derivativeStep(df, cols, this.kernels, this.shared) : null;
       cols *= this.dimMan;
       if (vecNorm) {
         if (dg) dg = normalizeRowsTangent(g, dg, r * cols);
@@ -172,7 +211,7 @@ export class GradientFeatures {
     if (vecNorm) f = normalizeRows(f, r * cols);
     post.push(f);
     for (let j = 1; j <= order; j++) {
-      const g = derivativeStep(f, cols, this.kernels);
+      const g = derivativeStep(f, cols, this.kernels, this.shared);
       cols *= m;
       pre.push(g);
       f = vecNorm ? normalizeRows(g, r * cols) : g;

@@ -346,7 +346,9 @@ export class Marble {
 
   /**
    * Trains for `params.epochs` epochs on the training split. The validation loss selects the
-   * best epoch, whose weights are restored at the end; the test loss is reported.
+   * best epoch, whose weights are restored at the end; the test loss is reported. Each call runs
+   * `params.epochs` more epochs: a model from `Marble.load` continues its epoch count, loss
+   * history, learning rate and momentum.
    */
   async fit(data: MarbleDataset, options: FitOptions = {}): Promise<FitResult> {
     this.checkCompatible(data, "Marble.fit");
