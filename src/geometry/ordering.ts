@@ -11,28 +11,40 @@ export function bandwidthOrder(pattern: SparseMatrix): Int32Array {
   const n = pattern.rows;
   const { rowPtr, colIdx } = pattern;
   const degree = new Int32Array(n);
-  for (let i = 0; i < n; i++) degree[i] = rowPtr[i + 1] - rowPtr[i];
-  const byDegree = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => degree[a] - degree[b] || a - b);
+  let maxDeg = 0;
+  for (let i = 0; i < n; i++) {
+    degree[i] = rowPtr[i + 1] - rowPtr[i];
+    if (degree[i] > maxDeg) maxDeg = degree[i];
+  }
+  // nodes by increasing degree (counting sort; stable, so ties by index)
+  const bucket = new Int32Array(maxDeg + 2);
+  for (let i = 0; i < n; i++) bucket[degree[i] + 1]++;
+  for (let g = 0; g <= maxDeg; g++) bucket[g + 1] += bucket[g];
+  const byDegree = new Int32Array(n);
+  for (let i = 0; i < n; i++) byDegree[bucket[degree[i]]++] = i;
   const order = new Int32Array(n);
   const seen = new Uint8Array(n);
   let tail = 0, head = 0;
-  const nb: number[] = [];
-  for (const s of byDegree) {
+  for (let s0 = 0; s0 < n; s0++) {
+    const s = byDegree[s0];
     if (seen[s]) continue;
     seen[s] = 1;
     order[tail++] = s;
     while (head < tail) {
       const i = order[head++];
-      nb.length = 0;
+      const first = tail;
       for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
         const j = colIdx[p];
-        if (!seen[j]) {
-          seen[j] = 1;
-          nb.push(j);
+        if (seen[j]) continue;
+        seen[j] = 1;
+        // insertion into the newly appended run, by (degree, index)
+        let q = tail++;
+        while (q > first && (degree[order[q - 1]] > degree[j] || (degree[order[q - 1]] === degree[j] && order[q - 1] > j))) {
+          order[q] = order[q - 1];
+          q--;
         }
+        order[q] = j;
       }
-      nb.sort((a, b) => degree[a] - degree[b] || a - b);
-      for (const j of nb) order[tail++] = j;
     }
   }
   return order;
@@ -46,17 +58,21 @@ export function permuteSymmetric(a: SparseMatrix, order: Int32Array): SparseMatr
   const rowPtr = new Int32Array(n + 1);
   for (let r = 0; r < n; r++) rowPtr[r + 1] = rowPtr[r] + (a.rowPtr[order[r] + 1] - a.rowPtr[order[r]]);
   const colIdx = new Int32Array(a.nnz), values = new Float64Array(a.nnz);
-  const tmp: number[] = [];
   for (let r = 0; r < n; r++) {
     const i = order[r];
-    const s = a.rowPtr[i], e = a.rowPtr[i + 1];
-    tmp.length = 0;
-    for (let p = s; p < e; p++) tmp.push(p);
-    tmp.sort((x, y) => position[a.colIdx[x]] - position[a.colIdx[y]]);
-    let w = rowPtr[r];
-    for (const p of tmp) {
-      colIdx[w] = position[a.colIdx[p]];
-      values[w++] = a.values[p];
+    const start = rowPtr[r];
+    let w = start;
+    for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) {
+      const c = position[a.colIdx[p]], v = a.values[p];
+      // insertion sort: rows are short
+      let q = w++;
+      while (q > start && colIdx[q - 1] > c) {
+        colIdx[q] = colIdx[q - 1];
+        values[q] = values[q - 1];
+        q--;
+      }
+      colIdx[q] = c;
+      values[q] = v;
     }
   }
   return new SparseMatrix(n, n, rowPtr, colIdx, values);

@@ -141,3 +141,15 @@ test("connection-Laplacian diffusion matches a dense exponential (random rotatio
     assert.ok(maxAbsDiff(op.apply(x, t).data, ref.data) < 1e-9, `t=${t}`);
   }
 });
+
+test("bandwidthOrder is a permutation and permuteSymmetric gives P A Pᵀ", async () => {
+  const { bandwidthOrder, permuteSymmetric } = await import("../../src/index.js");
+  const A = smallGraph(11);
+  const order = bandwidthOrder(A);
+  assert.deepEqual(Array.from(order).sort((a, b) => a - b), Array.from({ length: A.rows }, (_, i) => i));
+  const P = permuteSymmetric(A, order);
+  for (let r = 0; r < A.rows; r++) {
+    for (let s = 0; s < A.rows; s++) assert.equal(P.get(r, s), A.get(order[r], order[s]));
+    for (let p = P.rowPtr[r] + 1; p < P.rowPtr[r + 1]; p++) assert.ok(P.colIdx[p] > P.colIdx[p - 1]);
+  }
+});
