@@ -2,7 +2,8 @@
  * Two-dimensional views of latent representations: UMAP (points, on standardised data), PCA,
  * t-SNE, and MDS (for distance matrices such as the conditions' optimal-transport distances).
  */
-import { UMAP } from "umap-js";
+import { findABParams } from "umap-js/dist/umap.js";
+import { kNearestNeighbors } from "../geometry/knn.js";
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
 import { Random } from "../core/random.js";
@@ -93,71 +94,143 @@ export function standardize(X: Matrix): Matrix {
 }
 
 /**
- * UMAP: umap-js builds the fuzzy neighbour graph (NN-descent, smooth kNN distances, fuzzy union)
- * and the initial layout; the stochastic layout optimisation — the bulk of the time — runs here on
- * typed arrays with the same objective and schedule (attractive steps along edges at their
- * sampling rate, `negativeSampleRate` repulsive steps per attractive one, gradients clipped at 4,
- * learning rate decaying linearly to 0). Both stages draw from one seeded generator.
+ * UMAP (McInnes, Healy & Melville 2018) on typed arrays:
+ * 1. exact k nearest neighbours (KD-tree, src/geometry), the point itself counting as the first;
+ * 2. per-point ρ (distance to the nearest neighbour) and σ (bisection so that
+ *    Σ_j exp(−(d_ij − ρ_i)/σ_i) = log2 k), memberships exp(−(d_ij − ρ_i)/σ_i);
+ * 3. fuzzy union W = A + Aᵀ − A∘Aᵀ, edges below max(W)/nEpochs dropped;
+ * 4. stochastic layout from a uniform [−10, 10]² start: each edge is sampled every max(W)/w_ij
+ *    epochs with `negativeSampleRate` repulsive samples, gradients clipped at 4, learning rate
+ *    decaying linearly to 0; the curve parameters a, b come from umap-js's findABParams.
+ * Defaults follow umap-js / umap-learn (500 epochs up to 10,000 points, 200 above).
  */
 function umap2D(X: Matrix, opts: typeof DEFAULTS): Matrix {
   checkInteger(opts.nNeighbors, "embed2D nNeighbors", 2);
   checkNumber(opts.minDist, "embed2D minDist", 0);
   if (opts.nEpochs !== undefined) checkInteger(opts.nEpochs, "embed2D nEpochs", 1);
-  if (X.rows <= opts.nNeighbors) {
-    throw new ValidationError(`embed2D UMAP: needs more points (${X.rows}) than nNeighbors (${opts.nNeighbors}); lower nNeighbors`);
+  const n = X.rows;
+  if (n <= opts.nNeighbors) {
+    throw new ValidationError(`embed2D UMAP: needs more points (${n}) than nNeighbors (${opts.nNeighbors}); lower nNeighbors`);
   }
   const rng = new Random(opts.seed);
-  const negativeSampleRate = 5;
-  const umap = new UMAP({
-    nComponents: 2,
-    nNeighbors: opts.nNeighbors,
-    minDist: opts.minDist,
-    negativeSampleRate,
-    ...(opts.nEpochs !== undefined ? { nEpochs: opts.nEpochs } : {}),
-    random: () => rng.random(),
-  });
-  const nEpochs = umap.initializeFit(standardize(X).toArray());
-  // umap-js keeps its optimisation inputs in a private field (stable in 1.4.x).
-  const state = (umap as unknown as { optimizationState: UmapState }).optimizationState;
-  if (!state || !state.head || !state.headEmbedding) throw new Error("embed2D UMAP: unexpected umap-js internals; pin umap-js 1.4.x");
-  return optimizeUmapLayout(state, nEpochs, negativeSampleRate, rng);
+  const nEpochs = opts.nEpochs ?? (n <= 10000 ? 500 : 200);
+  const graph = fuzzyNeighbourGraph(standardize(X), opts.nNeighbors);
+  const { a, b } = findABParams(1, opts.minDist);
+  return optimizeUmapLayout(graph, n, nEpochs, a, b, 5, rng);
 }
 
-interface UmapState {
-  head: number[];
-  tail: number[];
-  epochsPerSample: number[];
-  headEmbedding: number[][];
-  a: number;
-  b: number;
-  gamma: number;
-  initialAlpha: number;
+interface FuzzyGraph {
+  head: Int32Array;
+  tail: Int32Array;
+  weight: Float64Array;
 }
 
-function optimizeUmapLayout(state: UmapState, nEpochs: number, negativeSampleRate: number, rng: Random): Matrix {
-  const n = state.headEmbedding.length;
-  const Y = new Float64Array(n * 2);
-  state.headEmbedding.forEach((r, i) => {
-    Y[2 * i] = r[0];
-    Y[2 * i + 1] = r[1];
-  });
-  const m = state.head.length;
-  const head = Int32Array.from(state.head), tail = Int32Array.from(state.tail);
-  const perSample = Float64Array.from(state.epochsPerSample);
-  const perNegative = perSample.map((e) => e / negativeSampleRate);
+/** Steps 1–3: the symmetric fuzzy neighbour graph as an edge list (both directions). */
+export function fuzzyNeighbourGraph(X: Matrix, nNeighbors: number): FuzzyGraph {
+  const n = X.rows;
+  const k = nNeighbors - 1; // the point itself is the first of its nNeighbors neighbours
+  const { indices, distances } = kNearestNeighbors(X, k);
+  const target = Math.log2(nNeighbors);
+  let meanAll = 0;
+  for (let e = 0; e < distances.length; e++) meanAll += distances[e];
+  meanAll /= n * nNeighbors;
+  // Directed memberships A_ij in a k-per-row table.
+  const memb = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const row = distances.subarray(i * k, i * k + k);
+    let rho = 0;
+    for (let r = 0; r < k; r++) {
+      if (row[r] > 0) {
+        rho = row[r];
+        break;
+      }
+    }
+    let lo = 0, hi = Infinity, mid = 1;
+    for (let it = 0; it < 64; it++) {
+      let psum = 0;
+      for (let r = 0; r < k; r++) {
+        const dd = row[r] - rho;
+        psum += dd > 0 ? Math.exp(-dd / mid) : 1;
+      }
+      if (Math.abs(psum - target) < 1e-5) break;
+      if (psum > target) {
+        hi = mid;
+        mid = (lo + hi) / 2;
+      } else {
+        lo = mid;
+        mid = hi === Infinity ? mid * 2 : (lo + hi) / 2;
+      }
+    }
+    let meanRow = 0;
+    for (let r = 0; r < k; r++) meanRow += row[r];
+    meanRow /= nNeighbors;
+    const floor = 1e-3 * (rho > 0 ? meanRow : meanAll);
+    const sigma = Math.max(mid, floor);
+    for (let r = 0; r < k; r++) {
+      const dd = row[r] - rho;
+      memb[i * k + r] = dd <= 0 ? 1 : Math.exp(-dd / sigma);
+    }
+  }
+  // Fuzzy union: collect (i, j, A_ij) and (j, i, A_ij), sort by (row, col), combine duplicates.
+  const m = n * k;
+  const keys = new Float64Array(2 * m);
+  const vals = new Float64Array(2 * m);
+  for (let i = 0, e = 0; i < n; i++) {
+    for (let r = 0; r < k; r++, e++) {
+      const j = indices[i * k + r];
+      keys[2 * e] = i * n + j;
+      vals[2 * e] = memb[e];
+      keys[2 * e + 1] = j * n + i;
+      vals[2 * e + 1] = memb[e];
+    }
+  }
+  const order = Array.from({ length: 2 * m }, (_, t) => t).sort((p, q) => keys[p] - keys[q]);
+  const head: number[] = [], tail: number[] = [], weight: number[] = [];
+  for (let t = 0; t < order.length; ) {
+    const key = keys[order[t]];
+    // A key appears once from i's row (A_ij) and/or once from j's row (A_ji, mirrored).
+    let s = vals[order[t]], prod = 0, count = 1;
+    if (t + 1 < order.length && keys[order[t + 1]] === key) {
+      const other = vals[order[t + 1]];
+      prod = s * other;
+      s += other;
+      count = 2;
+    }
+    head.push(Math.floor(key / n));
+    tail.push(key % n);
+    weight.push(s - prod);
+    t += count;
+  }
+  return { head: Int32Array.from(head), tail: Int32Array.from(tail), weight: Float64Array.from(weight) };
+}
+
+function optimizeUmapLayout(graph: FuzzyGraph, n: number, nEpochs: number, a: number, b: number, negativeSampleRate: number, rng: Random): Matrix {
+  let maxW = 0;
+  for (const w of graph.weight) maxW = Math.max(maxW, w);
+  // Keep edges with w ≥ max/nEpochs; each is sampled every max/w epochs.
+  const keep: number[] = [];
+  for (let e = 0; e < graph.weight.length; e++) if (graph.weight[e] >= maxW / nEpochs) keep.push(e);
+  const m = keep.length;
+  const head = Int32Array.from(keep, (e) => graph.head[e]);
+  const tail = Int32Array.from(keep, (e) => graph.tail[e]);
+  const perSample = Float64Array.from(keep, (e) => maxW / graph.weight[e]);
+  const perNegative = perSample.map((v) => v / negativeSampleRate);
   const nextSample = perSample.slice();
   const nextNegative = perNegative.slice();
-  const { a, b, gamma } = state;
+  const Y = new Float64Array(n * 2);
+  for (let e = 0; e < 2 * n; e++) Y[e] = rng.uniform(-10, 10);
   const clip = (v: number) => (v > 4 ? 4 : v < -4 ? -4 : v);
+  const gamma = 1, initialAlpha = 1;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
-    const alpha = state.initialAlpha * (1 - epoch / nEpochs);
+    const alpha = initialAlpha * (1 - epoch / nEpochs);
     for (let e = 0; e < m; e++) {
       if (nextSample[e] > epoch) continue;
       const j = head[e], k = tail[e];
       let dx = Y[2 * j] - Y[2 * k], dy = Y[2 * j + 1] - Y[2 * k + 1];
       let d2 = dx * dx + dy * dy;
       if (d2 > 0) {
-        const pb = Math.pow(d2, b);
+        // exp(b log d²): the same value as Math.pow here at about half the cost in V8.
+        const pb = Math.exp(b * Math.log(d2));
         const coeff = (-2 * a * b * (pb / d2)) / (a * pb + 1);
         const gx = clip(coeff * dx) * alpha, gy = clip(coeff * dy) * alpha;
         Y[2 * j] += gx;
@@ -168,12 +241,12 @@ function optimizeUmapLayout(state: UmapState, nEpochs: number, negativeSampleRat
       nextSample[e] += perSample[e];
       const nNeg = Math.floor((epoch - nextNegative[e]) / perNegative[e]);
       for (let p = 0; p < nNeg; p++) {
-        const o = Math.floor(rng.random() * n);
+        const o = Math.floor((rng.nextUint32() / 4294967296) * n);
         dx = Y[2 * j] - Y[2 * o];
         dy = Y[2 * j + 1] - Y[2 * o + 1];
         d2 = dx * dx + dy * dy;
         if (d2 > 0) {
-          const coeff = (2 * gamma * b) / ((0.001 + d2) * (a * Math.pow(d2, b) + 1));
+          const coeff = (2 * gamma * b) / ((0.001 + d2) * (a * Math.exp(b * Math.log(d2)) + 1));
           Y[2 * j] += clip(coeff * dx) * alpha;
           Y[2 * j + 1] += clip(coeff * dy) * alpha;
         } else if (j !== o) {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Matrix, Random, PCA, cluster, embed2D, smacof, classicalMds } from "../../src/index.js";
+import { Matrix, Random, PCA, cluster, embed2D, smacof, classicalMds, fuzzyNeighbourGraph } from "../../src/index.js";
 
 const FIX = join(__dirname, "..", "fixtures", "postprocessing");
 const load = (name: string) => JSON.parse(readFileSync(join(FIX, name), "utf8"));
@@ -146,4 +146,31 @@ test("UMAP and t-SNE separate two blobs and are reproducible with a seed", () =>
   assert.ok(separated(t, lab));
   assert.throws(() => embed2D(rows, { method: "umap", seed: 0, nNeighbors: 500 }), /lower nNeighbors/);
   assert.throws(() => embed2D(rows, { method: "isomap" as never, seed: 0 }), /method must be one of/);
+});
+
+test("UMAP fuzzy graph: symmetric memberships in (0, 1], every point connected to its nearest neighbour with weight 1", () => {
+  const rng = new Random(6);
+  const X = new Matrix(200, 3, Float64Array.from({ length: 600 }, () => rng.normal()));
+  const g = fuzzyNeighbourGraph(X, 10);
+  const w = new Map<string, number>();
+  for (let e = 0; e < g.head.length; e++) {
+    assert.ok(g.weight[e] > 0 && g.weight[e] <= 1);
+    assert.notEqual(g.head[e], g.tail[e]);
+    w.set(`${g.head[e]},${g.tail[e]}`, g.weight[e]);
+  }
+  for (const [key, v] of w) {
+    const [i, j] = key.split(",");
+    assert.equal(w.get(`${j},${i}`), v);
+  }
+  // membership of the nearest neighbour is exp(0) = 1, and the union keeps it at 1
+  for (let i = 0; i < 200; i++) {
+    let best = -1, bd = Infinity;
+    for (let j = 0; j < 200; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let c = 0; c < 3; c++) s += (X.get(i, c) - X.get(j, c)) ** 2;
+      if (s < bd) [bd, best] = [s, j];
+    }
+    assert.ok(Math.abs(w.get(`${i},${best}`)! - 1) < 1e-12);
+  }
 });
