@@ -160,7 +160,7 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     pos.push(p);
     sig.push(keep.length === a.rows ? vectors[c] : vectors[c].selectRows(keep));
     const g = proximityGraph(p, { graphType: o.graphType, k: o.k, delta: o.delta, radius: o.radius ?? undefined, what });
-    assertConnected(g, what, o.graphType === "radius" ? "increase radius" : "increase k or delta");
+    assertConnected(g, what, { cknn: "increase k or delta", knn: "increase k", radius: "increase radius" }[o.graphType]);
     blocks.push(g);
   });
   const slices = new Int32Array(anchors.length + 1);
