@@ -113,3 +113,30 @@ test("constructDataset: bad input errors name the argument and what to change", 
   for (let i = 30; i < 60; i++) far.set(i, 0, far.get(i, 0) + 100);
   bad({ anchor: [a.pos, far], vector: [a.vel, a.vel], k: 5 }, /graph of anchor \(condition 1\) is not connected: \d+ components of sizes .*increase k or delta/);
 });
+
+test("local gauges on a tilted plane: a constant tangent field is parallel, so vector diffusion leaves it unchanged and the block kernels annihilate it", () => {
+  const rng = new Random(12);
+  const n = 400;
+  const u1 = [1, 1, 0].map((v) => v / Math.SQRT2), u2 = [1, -1, 2].map((v) => v / Math.sqrt(6));
+  const pos = new Matrix(n, 3), vel = new Matrix(n, 3);
+  const c = u1.map((v, t) => 0.8 * v - 0.3 * u2[t]); // constant field in the plane
+  for (let i = 0; i < n; i++) {
+    const a = rng.uniform(-1, 1), b = rng.uniform(-1, 1);
+    for (let t = 0; t < 3; t++) pos.set(i, t, a * u1[t] + b * u2[t]);
+    vel.row(i).set(c);
+  }
+  const ds = constructDataset({ anchor: pos, vector: vel, localGauges: true, k: 10 });
+  assert.equal(ds.dimMan, 2);
+  const m = 2;
+  const v = new Matrix(n * m, 1);
+  for (let i = 0; i < n; i++) for (let a = 0; a < m; a++) {
+    let s = 0;
+    for (let t = 0; t < 3; t++) s += ds.gauges.get(i, a * 3 + t) * c[t];
+    v.data[i * m + a] = s;
+  }
+  for (const t of [0.5, 5]) {
+    const out = ds.vectorDiffusion!.apply(v, t);
+    for (let q = 0; q < v.data.length; q++) assert.ok(Math.abs(out.data[q] - v.data[q]) < 1e-9, `t=${t}`);
+  }
+  for (const K of ds.kernels) for (const val of spmv(K, v.data)) assert.ok(Math.abs(val) < 1e-12);
+});
