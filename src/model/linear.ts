@@ -40,24 +40,51 @@ export function linearForward(
 ): Float64Array {
   const y = out ?? new Float64Array(rows * nOut);
   let r = 0;
-  // four rows at a time: each weight row is loaded once per four dot products
+  // blocks of four rows × two outputs: eight accumulators, six loads per eight multiply-adds
   for (; r + 3 < rows; r += 4) {
     const x0 = r * nIn, x1 = x0 + nIn, x2 = x1 + nIn, x3 = x2 + nIn;
-    for (let o = 0; o < nOut; o++) {
-      const wo = o * nIn;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const y0 = r * nOut, y1 = y0 + nOut, y2 = y1 + nOut, y3 = y2 + nOut;
+    let o = 0;
+    for (; o + 1 < nOut; o += 2) {
+      const wa = o * nIn, wb = wa + nIn;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let i = 0; i < nIn; i++) {
-        const wi = w[wo + i];
-        s0 += x[x0 + i] * wi;
-        s1 += x[x1 + i] * wi;
-        s2 += x[x2 + i] * wi;
-        s3 += x[x3 + i] * wi;
+        const u = w[wa + i], v = w[wb + i];
+        const p0 = x[x0 + i], p1 = x[x1 + i], p2 = x[x2 + i], p3 = x[x3 + i];
+        a0 += p0 * u;
+        a1 += p1 * u;
+        a2 += p2 * u;
+        a3 += p3 * u;
+        b0 += p0 * v;
+        b1 += p1 * v;
+        b2 += p2 * v;
+        b3 += p3 * v;
+      }
+      const ba = b ? b[o] : 0, bb = b ? b[o + 1] : 0;
+      y[y0 + o] = a0 + ba;
+      y[y1 + o] = a1 + ba;
+      y[y2 + o] = a2 + ba;
+      y[y3 + o] = a3 + ba;
+      y[y0 + o + 1] = b0 + bb;
+      y[y1 + o + 1] = b1 + bb;
+      y[y2 + o + 1] = b2 + bb;
+      y[y3 + o + 1] = b3 + bb;
+    }
+    for (; o < nOut; o++) {
+      const wo = o * nIn;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let i = 0; i < nIn; i++) {
+        const u = w[wo + i];
+        a0 += x[x0 + i] * u;
+        a1 += x[x1 + i] * u;
+        a2 += x[x2 + i] * u;
+        a3 += x[x3 + i] * u;
       }
       const bo = b ? b[o] : 0;
-      y[r * nOut + o] = s0 + bo;
-      y[(r + 1) * nOut + o] = s1 + bo;
-      y[(r + 2) * nOut + o] = s2 + bo;
-      y[(r + 3) * nOut + o] = s3 + bo;
+      y[y0 + o] = a0 + bo;
+      y[y1 + o] = a1 + bo;
+      y[y2 + o] = a2 + bo;
+      y[y3 + o] = a3 + bo;
     }
   }
   for (; r < rows; r++) {
@@ -79,13 +106,24 @@ export function linearBackward(
   if (gb) {
     for (let r = 0; r < rows; r++) for (let o = 0; o < nOut; o++) gb[o] += gy[r * nOut + o];
   }
-  // dW = dYᵀ X, four rows of the batch per pass over each weight row
+  // dW = dYᵀ X in blocks of four batch rows × two outputs
   let r = 0;
   for (; r + 3 < rows; r += 4) {
     const x0 = r * nIn, x1 = x0 + nIn, x2 = x1 + nIn, x3 = x2 + nIn;
-    for (let o = 0; o < nOut; o++) {
-      const g0 = gy[r * nOut + o], g1 = gy[(r + 1) * nOut + o], g2 = gy[(r + 2) * nOut + o], g3 = gy[(r + 3) * nOut + o];
-      if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
+    const y0 = r * nOut, y1 = y0 + nOut, y2 = y1 + nOut, y3 = y2 + nOut;
+    let o = 0;
+    for (; o + 1 < nOut; o += 2) {
+      const a0 = gy[y0 + o], a1 = gy[y1 + o], a2 = gy[y2 + o], a3 = gy[y3 + o];
+      const b0 = gy[y0 + o + 1], b1 = gy[y1 + o + 1], b2 = gy[y2 + o + 1], b3 = gy[y3 + o + 1];
+      const wa = o * nIn, wb = wa + nIn;
+      for (let i = 0; i < nIn; i++) {
+        const p0 = x[x0 + i], p1 = x[x1 + i], p2 = x[x2 + i], p3 = x[x3 + i];
+        gw[wa + i] += a0 * p0 + a1 * p1 + a2 * p2 + a3 * p3;
+        gw[wb + i] += b0 * p0 + b1 * p1 + b2 * p2 + b3 * p3;
+      }
+    }
+    for (; o < nOut; o++) {
+      const g0 = gy[y0 + o], g1 = gy[y1 + o], g2 = gy[y2 + o], g3 = gy[y3 + o];
       const wo = o * nIn;
       for (let i = 0; i < nIn; i++) gw[wo + i] += g0 * x[x0 + i] + g1 * x[x1 + i] + g2 * x[x2 + i] + g3 * x[x3 + i];
     }
@@ -100,18 +138,34 @@ export function linearBackward(
     }
   }
   if (!needInput) return null;
-  // dX = dY W, four weight rows per pass over each input row
+  // dX = dY W in blocks of two batch rows × four outputs
   const gx = new Float64Array(rows * nIn);
-  for (let q = 0; q < rows; q++) {
-    const xr = q * nIn, yr = q * nOut;
+  let q = 0;
+  for (; q + 1 < rows; q += 2) {
+    const xa = q * nIn, xb = xa + nIn, ya = q * nOut, yb = ya + nOut;
     let o = 0;
     for (; o + 3 < nOut; o += 4) {
-      const g0 = gy[yr + o], g1 = gy[yr + o + 1], g2 = gy[yr + o + 2], g3 = gy[yr + o + 3];
-      if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
+      const a0 = gy[ya + o], a1 = gy[ya + o + 1], a2 = gy[ya + o + 2], a3 = gy[ya + o + 3];
+      const b0 = gy[yb + o], b1 = gy[yb + o + 1], b2 = gy[yb + o + 2], b3 = gy[yb + o + 3];
       const w0 = o * nIn, w1 = w0 + nIn, w2 = w1 + nIn, w3 = w2 + nIn;
-      for (let i = 0; i < nIn; i++) gx[xr + i] += g0 * w[w0 + i] + g1 * w[w1 + i] + g2 * w[w2 + i] + g3 * w[w3 + i];
+      for (let i = 0; i < nIn; i++) {
+        const u0 = w[w0 + i], u1 = w[w1 + i], u2 = w[w2 + i], u3 = w[w3 + i];
+        gx[xa + i] += a0 * u0 + a1 * u1 + a2 * u2 + a3 * u3;
+        gx[xb + i] += b0 * u0 + b1 * u1 + b2 * u2 + b3 * u3;
+      }
     }
     for (; o < nOut; o++) {
+      const a = gy[ya + o], bq = gy[yb + o];
+      const wo = o * nIn;
+      for (let i = 0; i < nIn; i++) {
+        gx[xa + i] += a * w[wo + i];
+        gx[xb + i] += bq * w[wo + i];
+      }
+    }
+  }
+  for (; q < rows; q++) {
+    const xr = q * nIn, yr = q * nOut;
+    for (let o = 0; o < nOut; o++) {
       const g = gy[yr + o];
       if (g === 0) continue;
       const wo = o * nIn;
