@@ -121,6 +121,15 @@ function chebyshevSweep(L: SparseMatrix, x: Matrix, count: number, visit: (k: nu
 function applyShifted(L: SparseMatrix, y: Float64Array, out: Float64Array, c: number, prevForRecurrence: Float64Array | null): void {
   const { rowPtr, colIdx, values } = L;
   const n = L.rows;
+  if (c === 1) {
+    // single channel (the common vector-diffusion case): scalar accumulator
+    for (let i = 0; i < n; i++) {
+      let a = -y[i];
+      for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) a += values[p] * y[colIdx[p]];
+      out[i] = prevForRecurrence ? 2 * a - prevForRecurrence[i] : a;
+    }
+    return;
+  }
   const acc = new Float64Array(c);
   for (let i = 0; i < n; i++) {
     const yi = i * c;
