@@ -8,4 +8,4 @@ export {
   type CrossValidatedDecoding,
 } from "./linear.js";
 export { KnnDecoder, exactKnn, type KnnMetric, type KnnDecoderOptions } from "./knn.js";
-export { LinearClassifier, softmaxLoss, lbfgs, type LinearClassifierOptions } from "./classifier.js";
+export { LinearClassifier, type LinearClassifierOptions } from "./classifier.js";

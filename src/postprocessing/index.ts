@@ -8,8 +8,8 @@ export {
   type DistributionDistanceOptions,
   type DistributionDistances,
 } from "./distances.js";
-export { embed2D, standardize, fuzzyNeighbourGraph, type Embed2DMethod, type Embed2DOptions } from "./embed.js";
+export { embed2D, fuzzyNeighbourGraph, type Embed2DMethod, type Embed2DOptions } from "./embed.js";
 export { classicalMds, smacof, type SmacofOptions, type SmacofResult } from "./mds.js";
 export { TSNE_MAX_POINTS } from "./tsne.js";
 export { consistencyScore, binEmbedding, binEmbeddingCebra, type ConsistencyResult } from "./consistency.js";
-export { wilcoxonSignedRank, signedRankPmf, normalSf, erfc, type Alternative, type WilcoxonResult } from "./wilcoxon.js";
+export { wilcoxonSignedRank, signedRankPmf, type Alternative, type WilcoxonResult } from "./wilcoxon.js";

@@ -15,8 +15,8 @@ import {
   trajectoryFeatures,
   KnnDecoder,
   LinearClassifier,
-  softmaxLoss,
 } from "../../src/index.js";
+import { softmaxLoss } from "../../src/decoding/classifier.js";
 
 const FIX = join(__dirname, "..", "fixtures", "postprocessing");
 const load = (name: string) => JSON.parse(readFileSync(join(FIX, name), "utf8"));

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Matrix, Random, wilcoxonSignedRank, signedRankPmf, erfc, consistencyScore, binEmbeddingCebra } from "../../src/index.js";
+import { Matrix, Random, wilcoxonSignedRank, signedRankPmf, consistencyScore, binEmbeddingCebra } from "../../src/index.js";
+import { erfc } from "../../src/postprocessing/wilcoxon.js";
 
 const FIX = join(__dirname, "..", "fixtures", "postprocessing");
 const load = (name: string) => JSON.parse(readFileSync(join(FIX, name), "utf8"));
