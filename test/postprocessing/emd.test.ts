@@ -183,4 +183,8 @@ test("input validation names the argument and the fix", () => {
   assert.throws(() => emd([0.5, 0.5], [1], [[1], [2], [3]]), /expected 2 rows/);
   assert.throws(() => emd([-1, 2], [1], [[1], [2]]), /must be ≥ 0/);
   assert.throws(() => transportSimplex([1], [2], Float64Array.from([1])), /totals differ/);
+  // two conditions too large for a dense cost matrix: the message points to clustering
+  const big = new Matrix(14000, 1);
+  const cond = Array.from({ length: 14000 }, (_, i) => (i < 7000 ? 0 : 1));
+  assert.throws(() => distributionDistances(big, cond), /Pass nClusters/);
 });

@@ -20,6 +20,15 @@ test("Wilcoxon statistic and p-value equal scipy.stats.wilcoxon (exact, approxim
   }
 });
 
+test("one-sample form: wilcoxonSignedRank(d) equals wilcoxonSignedRank(d, zeros)", () => {
+  const d = [0.3, -1.2, 2.5, 0.7, -0.1, 1.9, 0.4, -0.8];
+  const one = wilcoxonSignedRank(d, null, { alternative: "greater" });
+  const two = wilcoxonSignedRank(d, d.map(() => 0), { alternative: "greater" });
+  assert.deepEqual(one, two);
+  // R+ by hand: ranks of |d| = 0.1:1, 0.3:2, 0.4:3, 0.7:4, 0.8:5, 1.2:6, 1.9:7, 2.5:8 → positives 2+8+4+7+3 = 24
+  assert.equal(one.statistic, 24);
+});
+
 test("signed-rank null distribution and erfc are right", () => {
   const p = signedRankPmf(3); // sums of subsets of {1,2,3}: 0,1,2,3,3,4,5,6
   assert.deepEqual(Array.from(p, (v) => v * 8), [1, 1, 1, 2, 1, 1, 1]);
