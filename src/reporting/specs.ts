@@ -130,7 +130,7 @@ export function heatmapSpec(
 /** One or more named series of y against x, with points. */
 export function lineSpec(
   series: { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[],
-  options: Common & { xTitle?: string; yTitle?: string; yDomain?: [number, number] } = {},
+  options: Common & { xTitle?: string; yTitle?: string; yDomain?: [number, number]; points?: boolean } = {},
 ): VegaLiteSpec {
   const values: Row[] = [];
   for (const s of series) {
@@ -142,7 +142,7 @@ export function lineSpec(
   return {
     ...base({ height: 220, ...options }),
     data: { values },
-    mark: { type: "line", point: true },
+    mark: { type: "line", point: options.points ?? true, ...(options.points === false ? { strokeWidth: 1.2 } : {}) },
     encoding: {
       x: { field: "x", type: "quantitative", title: options.xTitle ?? "x" },
       y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", ...(options.yDomain ? { scale: { domain: options.yDomain } } : {}) },
