@@ -53,6 +53,8 @@ export function medianAbsoluteErrorOfColumn(column = 0): EmbeddingMetric {
 /**
  * Runs every embedder on the same train/test split, then the same decoder and metrics on
  * its output, so methods are compared on equal terms. Rows come in embedder order.
+ * The decoder is trained on the embedding of the training part (from `fitTransform` when
+ * the embedder has one) and applied to the embedding of the test part.
  */
 export function compareEmbedders(options: CompareEmbeddersOptions): EmbedderComparisonRow[] {
   const train = toMatrix(options.train, "compareEmbedders train");
@@ -70,8 +72,8 @@ export function compareEmbedders(options: CompareEmbeddersOptions): EmbedderComp
   for (const name of names) {
     const t0 = performance.now();
     const embedder = options.embedders[name];
-    embedder.fit(train, fitLabels);
-    const eTrain = embedder.transform(train);
+    // fitTransform where an embedder has one (UMAP's own training layout), else fit + transform.
+    const eTrain = embedder.fitTransform ? embedder.fitTransform(train, fitLabels) : embedder.fit(train, fitLabels).transform(train);
     const eTest = embedder.transform(test);
     const predicted = decoder(eTrain, yTrain, eTest);
     const seconds = (performance.now() - t0) / 1000;

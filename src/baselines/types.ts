@@ -8,4 +8,9 @@ import type { Matrix, MatrixLike } from "../core/index.js";
 export interface Embedder {
   fit(data: MatrixLike, labels?: MatrixLike | ArrayLike<number>): this;
   transform(data: MatrixLike): Matrix;
+  /**
+   * Fit, then embed the training data itself. Defined where this differs from
+   * fit + transform: UMAP returns its fitted layout rather than re-placing the training points.
+   */
+  fitTransform?(data: MatrixLike, labels?: MatrixLike | ArrayLike<number>): Matrix;
 }

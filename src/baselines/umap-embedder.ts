@@ -75,6 +75,11 @@ export class UmapEmbedder implements Embedder {
     return this;
   }
 
+  /** The layout UMAP optimised for the training points (what umap-learn's fit_transform returns). */
+  fitTransform(data: MatrixLike): Matrix {
+    return this.fit(data).trainEmbedding!.clone();
+  }
+
   transform(data: MatrixLike): Matrix {
     if (!this.umap) throw new ValidationError("UmapEmbedder.transform: call fit first");
     const X = toMatrix(data, "UmapEmbedder.transform data", { cols: this.cols });

@@ -36,6 +36,7 @@ test("UmapEmbedder is seeded, places new points and keeps the track's order", ()
   assert.equal(ea.cols, 2);
   assert.deepEqual(ea.data, b.transform(testPart).data);
   assert.deepEqual(a.trainEmbedding!.data, b.trainEmbedding!.data);
+  assert.deepEqual(new UmapEmbedder(opts).fitTransform(train).data, a.trainEmbedding!.data);
   // New points land near training points with similar latent: 5-NN in the embedding.
   const tr = a.trainEmbedding!;
   const errs: number[] = [];
