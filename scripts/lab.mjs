@@ -69,7 +69,8 @@ async function main() {
   if (!process.argv.includes("--no-build")) withBuildLock(() => buildApp());
   if (!existsSync(join(root, "extension", "build", "app", "bundle.js"))) throw new Error("extension/build/app is missing: run without --no-build");
   const { jupyterPath } = setupKernel({ quiet: true });
-  const state = join(root, ".cache", "lab");
+  // settings, workspaces, runtime files and checkpoints stay out of the notebook folders
+  const state = resolve(process.env.MARBLE_LAB_STATE ?? join(root, ".cache", "lab"));
   mkdirSync(state, { recursive: true });
 
   const args = [
@@ -81,6 +82,7 @@ async function main() {
     "--ServerApp.open_browser=False",
     `--ServerApp.root_dir=${notebookRoot}`,
     "--MultiKernelManager.default_kernel_name=tslab",
+    `--FileCheckpoints.checkpoint_dir=${join(state, "checkpoints")}`,
   ];
   if (process.getuid?.() === 0) args.push("--ServerApp.allow_root=True");
   child = spawn(PYTHON, args, {

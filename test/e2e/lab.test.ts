@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { RESULTS, ROOT, boxSelect, buildExtension, chromiumMissing, launchBrowser, screenshot } from "./support.js";
@@ -21,9 +21,14 @@ const skip = chromiumMissing();
 
 /** Starts scripts/lab.mjs in its own process group and resolves with the URL it prints. */
 function startLab(token: string): Promise<{ child: ChildProcess; base: string }> {
+  // own settings with autosave off: opening the project's notebooks must never rewrite them
+  const state = join(RESULTS, "lab-state");
+  const settings = join(state, "user_settings", "@jupyterlab", "docmanager-extension");
+  mkdirSync(settings, { recursive: true });
+  writeFileSync(join(settings, "plugin.jupyterlab-settings"), JSON.stringify({ autosave: false }));
   const child = spawn(process.execPath, [join(ROOT, "scripts", "lab.mjs"), "--no-build", "--port", "0", "--root", ROOT], {
     cwd: ROOT,
-    env: { ...process.env, MARBLE_LAB_TOKEN: token },
+    env: { ...process.env, MARBLE_LAB_TOKEN: token, MARBLE_LAB_STATE: state },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -123,6 +128,11 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     await screenshot(page, "lab-linked.png");
   });
 
+  test("the lab runs with autosave off (so the project's notebooks are never rewritten)", async () => {
+    const autosave = await page.evaluate("window.jupyterapp.serviceManager.settings.fetch('@jupyterlab/docmanager-extension:plugin').then((s) => s.settings.autosave)");
+    assert.equal(autosave, false);
+  });
+
   test("notebooks/01-vector-fields.ipynb opens on the tslab kernel", { skip: existsSync(join(ROOT, "notebooks", "01-vector-fields.ipynb")) ? false : "notebooks/01-vector-fields.ipynb is not in the repository yet" }, async () => {
     const other = await page.context().newPage();
     try {
@@ -136,5 +146,34 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     } finally {
       await other.close();
     }
+  });
+
+  // Running notebook 01 trains two models (~2 min in quick mode) and writes its figures and
+  // results like `npm run reproduce` does, so it is opt-in: MARBLE_E2E_NOTEBOOK01=1.
+  const notebook01 = join(ROOT, "notebooks", "01-vector-fields.ipynb");
+  const before01 = existsSync(notebook01) ? readFileSync(notebook01, "utf8") : null;
+
+  test("runs notebooks/01-vector-fields.ipynb and its MARBLE widgets render", { skip: process.env.MARBLE_E2E_NOTEBOOK01 === "1" ? false : "set MARBLE_E2E_NOTEBOOK01=1 to run notebook 01 in the lab (~3 min)", timeout: 600_000 }, async () => {
+    const nb = await page.context().newPage();
+    try {
+      const t0 = Date.now();
+      await nb.goto(`${lab!.base}/lab/tree/notebooks/01-vector-fields.ipynb?token=${token}`);
+      await nb.waitForSelector("body[data-lab-ready]", { state: "attached", timeout: 60_000 });
+      await nb.waitForFunction("window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'", undefined, { timeout: 120_000 });
+      await nb.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+      await nb.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+      // finished when the kernel is idle again and no prompt shows [*]
+      await nb.waitForFunction("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'busy' || [...document.querySelectorAll('.jp-InputPrompt')].some((p) => /\\[\\*\\]/.test(p.textContent))", undefined, { timeout: 60_000 });
+      await nb.waitForFunction("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle' && ![...document.querySelectorAll('.jp-InputPrompt')].some((p) => /\\[\\*\\]/.test(p.textContent))", undefined, { timeout: 540_000, polling: 1000 });
+      const kinds = (await nb.evaluate("[...document.querySelectorAll('.marble-figure[data-rendered=\"true\"]')].map((e) => e.dataset.kind)")) as string[];
+      console.log(`# lab: notebook 01 ran in ${((Date.now() - t0) / 1000).toFixed(0)} s; MARBLE figures: ${kinds.join(", ")}`);
+      assert.equal(await nb.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count(), 0, "a cell wrote to stderr (an error)");
+      assert.ok(kinds.includes("latent"), "notebook 01 should show a latent-space widget");
+      await nb.locator('.marble-figure[data-kind="latent"]').first().scrollIntoViewIfNeeded();
+      await screenshot(nb, "lab-01-run.png");
+    } finally {
+      await nb.close();
+    }
+    assert.equal(readFileSync(notebook01, "utf8"), before01, "running notebook 01 in the lab must not rewrite it");
   });
 });
