@@ -129,3 +129,21 @@ test("parameters and inputs are validated with clear messages", () => {
   const m = new ContrastiveEmbedder({ conditional: "time", iterations: 1, batchSize: 4, hiddenUnits: 4 }).fit(train);
   assert.throws(() => m.transform([[1, 2, 3]]), /expected 30 columns, got 3/);
 });
+
+test("behaviour positives: the sorted nearest-label search equals a full scan, lowest index on ties", () => {
+  const rng = new Random(8);
+  // Integer-valued labels make many exact ties.
+  const labels = new Matrix(400, 3, Float64Array.from({ length: 1200 }, (_, i) => (i % 3 === 0 ? rng.int(30) : rng.int(2))));
+  const sampler = new BehaviourDeltaSampler(labels, 5);
+  const query = new Float64Array(3);
+  for (let trial = 0; trial < 300; trial++) {
+    for (let c = 0; c < 3; c++) query[c] = c === 0 ? rng.uniform(-3, 33) : rng.int(3) - 0.5 * rng.int(2);
+    let best = 0, bestD = Infinity;
+    for (let t = 0; t < 400; t++) {
+      let s = 0;
+      for (let c = 0; c < 3; c++) s += (labels.get(t, c) - query[c]) ** 2;
+      if (s < bestD) { bestD = s; best = t; }
+    }
+    assert.equal(sampler.nearest(query), best, `query ${Array.from(query)}`);
+  }
+});

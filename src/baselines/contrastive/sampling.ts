@@ -41,11 +41,17 @@ export class BehaviourDeltaSampler implements TripletSampler {
   private readonly dims: number;
   private readonly length: number;
   private readonly delta: Float64Array;
+  /** Time indices sorted by the first label column, and that column in this order. */
+  private readonly order: Int32Array;
+  private readonly sortedKeys: Float64Array;
 
   constructor(labels: Matrix, timeOffset: number) {
     this.labels = labels.data;
     this.dims = labels.cols;
     this.length = labels.rows;
+    const first = labels.col(0);
+    this.order = Int32Array.from({ length: this.length }, (_, i) => i).sort((a, b) => first[a] - first[b] || a - b);
+    this.sortedKeys = Float64Array.from(this.order, (t) => first[t]);
     const q = this.dims;
     this.delta = new Float64Array(this.labels.length);
     for (let t = timeOffset; t < this.length; t++) {
@@ -68,23 +74,41 @@ export class BehaviourDeltaSampler implements TripletSampler {
   }
 
   /**
-   * Index of the label nearest to `query`, first one on ties (as torch.argmin). A scan over
-   * T labels per positive: batch × T work per step, small next to the network for the
-   * label dimensions used here (1–3).
+   * Index of the label nearest to `query` (Euclidean), the lowest index on ties, as
+   * torch.argmin over all labels. Exact: labels are kept sorted by their first column and the
+   * scan walks outward from the query's place in that order, stopping once the first
+   * coordinate alone is farther than the best match.
    */
-  private nearest(query: Float64Array): number {
-    const L = this.labels, q = this.dims;
-    let best = 0, bestD = Infinity;
-    for (let t = 0; t < this.length; t++) {
+  nearest(query: Float64Array): number {
+    const L = this.labels, q = this.dims, order = this.order, keys = this.sortedKeys, n = this.length;
+    const q0 = query[0];
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < q0) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1, bestD = Infinity;
+    const consider = (pos: number): boolean => {
+      const d0 = keys[pos] - q0;
+      if (d0 * d0 > bestD) return false;
+      const t = order[pos];
       let s = 0;
       for (let c = 0; c < q; c++) {
         const v = L[t * q + c] - query[c];
         s += v * v;
       }
-      if (s < bestD) {
+      if (s < bestD || (s === bestD && t < best)) {
         bestD = s;
         best = t;
       }
+      return true;
+    };
+    let left = lo - 1, right = lo;
+    let goLeft = left >= 0, goRight = right < n;
+    while (goLeft || goRight) {
+      if (goRight) goRight = consider(right++) && right < n;
+      if (goLeft) goLeft = consider(left--) && left >= 0;
     }
     return best;
   }
