@@ -89,7 +89,7 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     this.node.dataset.datasetId = payload.datasetId;
     const Plotly = (this.plotly = await loadPlotly());
     this.plotDiv.style.height = `${figure.height}px`;
-    await Plotly.react(this.plotDiv, figure.data, { ...figure.layout, height: figure.height, autosize: true }, { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] });
+    await Plotly.react(this.plotDiv, figure.data, { ...figure.layout, ...this.themeLayout(), height: figure.height, autosize: true }, { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] });
     this.node.dataset.rendered = "true";
     this.listenToPlot();
     if (payload.datasetId !== this.datasetId) {
@@ -169,6 +169,25 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     }
     this.node.dataset.highlighted = String(shown);
     return shown;
+  }
+
+  /** Background and text colours from the JupyterLab theme (light or dark), when present. */
+  private themeLayout(): Record<string, unknown> {
+    const style = getComputedStyle(this.node);
+    const bg = style.getPropertyValue("--jp-layout-color0").trim();
+    const fg = style.getPropertyValue("--jp-ui-font-color1").trim();
+    const grid = style.getPropertyValue("--jp-border-color2").trim();
+    if (!bg || !fg) return {};
+    const axis = { gridcolor: grid || undefined, zerolinecolor: grid || undefined, linecolor: grid || undefined };
+    const layout: Record<string, unknown> = { paper_bgcolor: bg, plot_bgcolor: bg, font: { color: fg } };
+    for (const key of Object.keys(this.figure?.layout ?? {})) {
+      if (/^[xy]axis\d*$/.test(key)) layout[key] = { ...this.figure!.layout[key], ...axis };
+      if (/^scene\d*$/.test(key)) {
+        const scene = this.figure!.layout[key];
+        layout[key] = { ...scene, xaxis: { ...scene.xaxis, ...axis }, yaxis: { ...scene.yaxis, ...axis }, zaxis: { ...scene.zaxis, ...axis } };
+      }
+    }
+    return layout;
   }
 
   private setStatus(text: string): void {
