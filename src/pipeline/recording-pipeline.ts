@@ -202,11 +202,24 @@ export class RecordingPipeline {
     return order;
   }
 
-  /** Learns the smoothing width in bins, the PCA basis and the scale from a training recording. */
-  fit(recording: PipelineRecording): this {
+  /**
+   * Learns the smoothing width in bins, the PCA basis and the scale from a training recording —
+   * from all of it, or only from the trials listed in `options.trials` (e.g. the training split;
+   * the held-out trials are then embedded with `transform` without having shaped the PCA).
+   */
+  fit(recording: PipelineRecording, options: { trials?: ArrayLike<number> | null } = {}): this {
     const rec = checkRecordingShape(recording);
     const sigmaBins = this.sigmaBinsFor(rec.binSeconds);
-    const { trials, segments } = this.smooth(recording, sigmaBins);
+    const smoothed = this.smooth(recording, sigmaBins);
+    let { trials, segments } = smoothed;
+    if (options.trials) {
+      const wanted = new Set(Array.from(options.trials, Number));
+      const missing = [...wanted].filter((id) => !segments.some((s) => s.id === id));
+      if (missing.length) throw new ValidationError(`RecordingPipeline.fit: options.trials lists trial(s) ${missing.slice(0, 5).join(", ")} that the recording does not have (it has ${segments.map((s) => s.id).slice(0, 10).join(", ")}${segments.length > 10 ? ", …" : ""})`);
+      const keep = segments.map((s) => wanted.has(s.id));
+      trials = trials.filter((_, i) => keep[i]);
+      segments = segments.filter((_, i) => keep[i]);
+    }
     const d = rec.activity.cols;
     let pcaDims: number | null = null;
     let recommended: RecordingPipelineState["recommended"] = null;
@@ -290,8 +303,8 @@ export class RecordingPipeline {
     };
   }
 
-  fitTransform(recording: PipelineRecording): PreparedRecording {
-    return this.fit(recording).transform(recording);
+  fitTransform(recording: PipelineRecording, options: { trials?: ArrayLike<number> | null } = {}): PreparedRecording {
+    return this.fit(recording, options).transform(recording);
   }
 
   /** Projects smoothed activity (rows × inputDim) with the stored basis and scale. */

@@ -95,6 +95,17 @@ test("new data are projected with the stored PCA basis and scale, not a refitted
   assert.throws(() => assertSamePreprocessing(p, refit), /prepared differently.*PCA basis/);
 });
 
+test("fit on the training trials only: the PCA basis is the one of those trials, all trials are embedded", () => {
+  const rec = recording(11);
+  const X = rec.activity as Matrix;
+  const p = new RecordingPipeline({ sigma: 0.05, pcaDims: 3 }).fit(rec, { trials: [0, 1] });
+  const alone = new RecordingPipeline({ sigma: 0.05, pcaDims: 3 }).fit({ activity: X.sliceRows(0, 300), binSeconds: 0.02, trial: Array.from(rec.trial!).slice(0, 300) });
+  assert.deepEqual(preprocessingDifferences(p, alone), []);
+  assert.deepEqual(Array.from(p.state!.pcaComponents!.data), Array.from(alone.state!.pcaComponents!.data));
+  assert.deepEqual(p.transform(rec).trialIds, [0, 1, 2, 3]);
+  assert.throws(() => new RecordingPipeline({ pcaDims: 3 }).fit(rec, { trials: [0, 9] }), /trial\(s\) 9 that the recording does not have/);
+});
+
 test("save/load: pipeline.json round-trips the whole state and embeds new data identically", () => {
   const dir = tmp();
   try {
