@@ -26,6 +26,20 @@ function allFinite(a: ArrayLike<number>): boolean {
   return true;
 }
 
+test("raw 900-neuron counts as given: the graph falls apart and the diagnostics say to reduce with PCA", () => {
+  const sim = simulatePopulationRecording({ numNeurons: 900, numBins: 600, numTrials: 1, seed: 5 });
+  // sigma 0, no PCA: the counts exactly as recorded
+  const report = new RecordingPipeline({ sigma: 0, pcaDims: null }).diagnose({ activity: sim.counts, binSeconds: sim.binSeconds }, { k: 20, pcaCandidates: [3], kCandidates: [] });
+  const raw = report.problems.find((p) => p.startsWith("the cknn graph (k = 20, delta = 1) in 900 dimensions is disconnected"));
+  assert.ok(raw, formatDiagnostics(report));
+  const components = Number(/condition 0 has (\d+) components/.exec(raw)![1]);
+  assert.ok(components > 1);
+  assert.ok(report.suggestions.includes(`graph has ${components} components: reduce to ≤ 3 PCA dimensions`), report.suggestions.join("; "));
+  // with the recommendation the graph is connected
+  assert.equal(report.recommended.pcaDims, 3);
+  assert.deepEqual(report.conditions.map((c) => c.components), [1]);
+});
+
 test("a 900-neuron recording: the diagnostics choose a PCA dimension and k that give a connected graph and finite features", () => {
   const sim = simulatePopulationRecording({ numNeurons: 900, numBins: 1200, numTrials: 4, seed: 3 });
   const condition = Array.from(sim.trial, (t) => (t < 2 ? "early" : "late"));
