@@ -14,8 +14,12 @@ export class GeodesicNeighbourhood {
   private heapNode: Int32Array;
   private heapKey: Float64Array;
 
+  /** Edge lengths 1 / w, aligned with the adjacency's stored entries. */
+  private readonly lengths: Float64Array;
+
   constructor(private readonly adjacency: SparseMatrix) {
     const n = adjacency.rows;
+    this.lengths = adjacency.values.map((w) => 1 / w);
     this.dist = new Float64Array(n);
     this.stamp = new Int32Array(n);
     this.done = new Int32Array(n);
@@ -25,7 +29,8 @@ export class GeodesicNeighbourhood {
 
   /** Writes up to `count` nodes into out (nearest first) and returns how many. */
   nearest(source: number, count: number, out: Int32Array): number {
-    const { rowPtr, colIdx, values } = this.adjacency;
+    const { rowPtr, colIdx } = this.adjacency;
+    const lengths = this.lengths;
     const ep = ++this.epoch;
     const dist = this.dist, stamp = this.stamp, done = this.done;
     let H = this.heapNode, K = this.heapKey;
@@ -67,7 +72,7 @@ export class GeodesicNeighbourhood {
       for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
         const j = colIdx[p];
         if (done[j] === ep) continue;
-        const nd = key + 1 / values[p];
+        const nd = key + lengths[p];
         if (stamp[j] !== ep || nd < dist[j]) {
           stamp[j] = ep;
           dist[j] = nd;
