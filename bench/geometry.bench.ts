@@ -1,4 +1,4 @@
-import { Matrix, Random, constructDataset, kNearestNeighbors, proximityGraph, randomWalkLaplacian, createDiffusionOperator } from "../src/index.js";
+import { Matrix, Random, constructDataset, kNearestNeighbors, proximityGraph, randomWalkLaplacian, createDiffusionOperator, heatKernelBasis } from "../src/index.js";
 import type { BenchCase } from "./types.js";
 
 /**
@@ -104,6 +104,20 @@ export const cases: BenchCase[] = [
       out.withDerivativeT1CpuS = timed(() => op.applyWithDerivative(x, 1))[1];
       out.transposeT1CpuS = timed(() => op.applyTranspose(x, 1))[1];
       return out;
+    },
+  },
+  {
+    name: "heatKernelBasis 50k × 5-D graph, 10 channels, tMax = 10: precompute, then combine per step",
+    run: () => {
+      const { pos } = curvedSheet(50_000, 5);
+      const L = randomWalkLaplacian(proximityGraph(pos, { k: 20 }));
+      const rng = new Random(2);
+      const x = new Matrix(50_000, 10, Float64Array.from({ length: 500_000 }, () => rng.normal()));
+      const [basis, pre] = timed(() => heatKernelBasis(L, x, { tMax: 10 }));
+      const [, all] = timed(() => basis.combine(1.3));
+      const batch = Int32Array.from({ length: 192 * 20 }, () => rng.int(50_000));
+      const [, rows] = timed(() => { basis.combine(1.3, batch); basis.combineDerivative(1.3, batch); });
+      return { terms: basis.terms.length, precomputeCpuS: pre, combineAllCpuS: all, combineBatchRowsCpuS: rows };
     },
   },
 ];
