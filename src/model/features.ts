@@ -302,13 +302,23 @@ export class ExpandedFeatures implements FeatureProvider {
     const { cv, cd } = expansionCoefficients(tc - this.centre);
     const value = new Float64Array(nodes.length * C);
     const tangent = wantTangent ? new Float64Array(nodes.length * C) : null;
-    for (let j = 0; j < J; j++) {
-      const term = this.terms[j];
-      const a = cv[j], b = cd[j];
-      for (let r = 0; r < nodes.length; r++) {
-        const base = nodes[r] * C, o = r * C;
-        if (a !== 0) for (let c = 0; c < C; c++) value[o + c] += a * term[base + c];
-        if (tangent && b !== 0) for (let c = 0; c < C; c++) tangent[o + c] += b * term[base + c];
+    // row by row, each term read once for both the value and its t-derivative (same sums, same order as term by term)
+    const terms = this.terms;
+    for (let r = 0; r < nodes.length; r++) {
+      const base = nodes[r] * C, o = r * C;
+      for (let j = 0; j < J; j++) {
+        const term = terms[j];
+        const a = cv[j], b = cd[j];
+        if (tangent && a !== 0 && b !== 0) {
+          for (let c = 0; c < C; c++) {
+            const v = term[base + c];
+            value[o + c] += a * v;
+            tangent[o + c] += b * v;
+          }
+        } else {
+          if (a !== 0) for (let c = 0; c < C; c++) value[o + c] += a * term[base + c];
+          if (tangent && b !== 0) for (let c = 0; c < C; c++) tangent[o + c] += b * term[base + c];
+        }
       }
     }
     return { value, tangent };

@@ -1,7 +1,12 @@
 /**
  * Fully connected layer Y = X Wᵀ + b over row-major batches (W is out × in, as in PyTorch).
+ * The float64 loops below are the reference; with precision "float32" the products run in the
+ * WebAssembly SIMD kernels of src/kernels/linear-simd.ts (falling back to these loops, with a
+ * warning, where WebAssembly SIMD is unavailable).
  */
 import type { Random } from "../core/random.js";
+import { simdLinear, type SimdLinear } from "../kernels/linear-simd.js";
+import type { MlpPrecision } from "./params.js";
 import { parameter, type Tensor } from "./tensor.js";
 
 export class Linear {
@@ -9,9 +14,13 @@ export class Linear {
   readonly outFeatures: number;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
+  readonly precision: MlpPrecision;
+  private readonly kernels: SimdLinear | null;
 
-  constructor(inFeatures: number, outFeatures: number, bias: boolean, rng: Random, name = "linear") {
+  constructor(inFeatures: number, outFeatures: number, bias: boolean, rng: Random, name = "linear", precision: MlpPrecision = "float64") {
     this.inFeatures = inFeatures;
+    this.precision = precision;
+    this.kernels = precision === "float32" ? simdLinear() : null;
     this.outFeatures = outFeatures;
     this.weight = parameter(`${name}.weight`, [outFeatures, inFeatures]);
     this.bias = bias ? parameter(`${name}.bias`, [outFeatures]) : null;
@@ -26,11 +35,13 @@ export class Linear {
   }
 
   forward(x: Float64Array, rows: number, out?: Float64Array): Float64Array {
+    if (this.kernels) return this.kernels.forward(x, rows, this.inFeatures, this.outFeatures, this.weight.data, this.bias?.data ?? null, out);
     return linearForward(x, rows, this.inFeatures, this.outFeatures, this.weight.data, this.bias?.data ?? null, out);
   }
 
   /** Accumulates weight/bias gradients; returns dL/dX when `needInput` (else null). */
   backward(x: Float64Array, gradOut: Float64Array, rows: number, needInput: boolean): Float64Array | null {
+    if (this.kernels) return this.kernels.backward(x, gradOut, rows, this.inFeatures, this.outFeatures, this.weight.data, this.weight.grad!, this.bias?.grad ?? null, needInput);
     return linearBackward(x, gradOut, rows, this.inFeatures, this.outFeatures, this.weight.data, this.weight.grad!, this.bias?.grad ?? null, needInput);
   }
 }

@@ -160,7 +160,7 @@ export class Marble {
     } else {
       this.innerProducts = null;
     }
-    this.mlp = new MLP(this.shape.mlpInput, p.hiddenChannels, p.outChannels, { bias: p.bias, batchNorm: p.batchNorm, dropout: p.dropout }, rng);
+    this.mlp = new MLP(this.shape.mlpInput, p.hiddenChannels, p.outChannels, { bias: p.bias, batchNorm: p.batchNorm, dropout: p.dropout, precision: p.precision }, rng);
     this.optimizer = { lr: p.lr, plateauBest: Infinity, plateauBad: 0 };
   }
 

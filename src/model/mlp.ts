@@ -7,6 +7,7 @@ import { Linear } from "./linear.js";
 import { BatchNorm, type BatchNormCache } from "./batchnorm.js";
 import { reluForward, reluBackward, dropoutForward, dropoutBackward } from "./activation.js";
 import type { Tensor } from "./tensor.js";
+import type { MlpPrecision } from "./params.js";
 
 interface HiddenCache {
   input: Float64Array;
@@ -28,7 +29,8 @@ export class MLP {
   readonly inFeatures: number;
   readonly outFeatures: number;
 
-  constructor(inFeatures: number, hidden: number[], outFeatures: number, opts: { bias: boolean; batchNorm: boolean; dropout: number }, rng: Random) {
+  constructor(inFeatures: number, hidden: number[], outFeatures: number, opts: { bias: boolean; batchNorm: boolean; dropout: number; precision?: MlpPrecision }, rng: Random) {
+    const precision = opts.precision ?? "float64";
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.dropout = opts.dropout;
@@ -36,11 +38,11 @@ export class MLP {
     this.norms = [];
     let width = inFeatures;
     hidden.forEach((h, k) => {
-      this.linears.push(new Linear(width, h, opts.bias, rng, `mlp.lins.${k}`));
+      this.linears.push(new Linear(width, h, opts.bias, rng, `mlp.lins.${k}`, precision));
       this.norms.push(opts.batchNorm ? new BatchNorm(h, `mlp.norms.${k}`) : null);
       width = h;
     });
-    this.linears.push(new Linear(width, outFeatures, opts.bias, rng, `mlp.lins.${hidden.length}`));
+    this.linears.push(new Linear(width, outFeatures, opts.bias, rng, `mlp.lins.${hidden.length}`, precision));
   }
 
   get parameters(): Tensor[] {

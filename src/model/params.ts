@@ -2,7 +2,7 @@
  * The network's hyperparameters: defaults, validation (the one place options are checked)
  * and the derived sizes (feature channels, parameter count).
  */
-import { ValidationError, withDefaults, checkInteger, checkNumber } from "../core/validate.js";
+import { ValidationError, withDefaults, checkInteger, checkNumber, checkOneOf } from "../core/validate.js";
 
 export interface MarbleParams {
   /** Passes over the training nodes. */
@@ -29,7 +29,14 @@ export interface MarbleParams {
   vecNorm: boolean;
   embNorm: boolean;
   seed: number;
+  /**
+   * Arithmetic of the MLP's matrix products: "float32" runs WebAssembly SIMD kernels (several
+   * times faster; parameters and gradients stay float64), "float64" the exact reference loops.
+   */
+  precision: MlpPrecision;
 }
+
+export type MlpPrecision = "float32" | "float64";
 
 export const MARBLE_DEFAULTS: Readonly<MarbleParams> = Object.freeze({
   epochs: 100,
@@ -50,6 +57,7 @@ export const MARBLE_DEFAULTS: Readonly<MarbleParams> = Object.freeze({
   vecNorm: false,
   embNorm: false,
   seed: 0,
+  precision: "float32",
 });
 
 function checkBoolean(v: unknown, name: string): void {
@@ -82,6 +90,7 @@ export function resolveMarbleParams(given?: Partial<MarbleParams>): MarbleParams
   checkBoolean(p.vecNorm, "Marble: vecNorm");
   checkBoolean(p.embNorm, "Marble: embNorm");
   checkInteger(p.seed, "Marble: seed", 0);
+  checkOneOf(p.precision, "Marble: precision", ["float32", "float64"]);
   if (!p.includeSelf && p.order === 0) {
     throw new ValidationError("Marble: order 0 with includeSelf false leaves no features; set order ≥ 1 or includeSelf true");
   }

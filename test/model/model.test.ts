@@ -38,7 +38,7 @@ function smallToy(seed = 0, count = 60) {
 test("the diffusion-time gradient of the whole model matches finite differences", () => {
   for (const innerProductFeatures of [false, true]) {
     const data = smallToy(1, 30);
-    const model = new Marble(data, { diffusion: true, innerProductFeatures, includePositions: true, hiddenChannels: [8], outChannels: 3, batchSize: 16 });
+    const model = new Marble(data, { diffusion: true, innerProductFeatures, includePositions: true, hiddenChannels: [8], outChannels: 3, batchSize: 16, precision: "float64" });
     model.diffusionTime.data[0] = 0.2;
     const nodes = Int32Array.from({ length: 3 * 16 }, (_, i) => (i * 7) % data.numNodes);
     const m = model as unknown as { batchLoss(d: unknown, p: unknown, n: Int32Array, training: boolean, rng: unknown): number; provider(d: unknown): unknown };

@@ -1,0 +1,98 @@
+// AssemblyScript source of the float32 SIMD kernels behind src/kernels/linear-simd.ts.
+// Rebuild with `npm run build:kernels` (asm/build.mjs); the compiled bytes are committed as
+// asm/linear.wasm and src/kernels/linear-wasm.ts so that users need no compiler.
+//
+// One kernel serves the three products of a fully connected layer:
+//   C (M × N, row stride ldc) = A B (+ bias), with B K × N (row stride ldb) and A given by strides:
+//   element (m, k) of A sits at a + 4·(m·sam + k·sak), so A or Aᵀ is read without copying.
+// N, ldb, ldc are multiples of 4 and b, c, bias are 16-byte aligned (callers pad columns).
+// Sums run in a fixed order (k ascending), so results are bitwise reproducible.
+
+function start(bias: usize, j: i32): v128 {
+  return bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
+}
+
+export function gemm(
+  M: i32, N: i32, K: i32,
+  a: usize, sam: i32, sak: i32,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  bias: usize,
+): void {
+  const am = <usize>sam << 2, ak = <usize>sak << 2, bk = <usize>ldb << 2, cr = <usize>ldc << 2;
+  let m = 0;
+  // blocks of four rows × eight columns: eight accumulators, two loads of B and four scalars of A per step
+  for (; m + 4 <= M; m += 4) {
+    const arow = a + <usize>m * am;
+    const crow = c + <usize>m * cr;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let c00 = start(bias, j), c01 = start(bias, j + 4);
+      let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+      let pa = arow;
+      let pb = b + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+        const x0 = f32x4.splat(load<f32>(pa));
+        const x1 = f32x4.splat(load<f32>(pa + am));
+        const x2 = f32x4.splat(load<f32>(pa + 2 * am));
+        const x3 = f32x4.splat(load<f32>(pa + 3 * am));
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        pa += ak;
+        pb += bk;
+      }
+      const pc = crow + (<usize>j << 2);
+      v128.store(pc, c00);
+      v128.store(pc, c01, 16);
+      v128.store(pc + cr, c10);
+      v128.store(pc + cr, c11, 16);
+      v128.store(pc + 2 * cr, c20);
+      v128.store(pc + 2 * cr, c21, 16);
+      v128.store(pc + 3 * cr, c30);
+      v128.store(pc + 3 * cr, c31, 16);
+    }
+    for (; j < N; j += 4) {
+      let c0 = start(bias, j);
+      let c1 = c0, c2 = c0, c3 = c0;
+      let pa = arow;
+      let pb = b + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(pb);
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(pa)), b0));
+        c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(pa + am)), b0));
+        c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(pa + 2 * am)), b0));
+        c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(pa + 3 * am)), b0));
+        pa += ak;
+        pb += bk;
+      }
+      const pc = crow + (<usize>j << 2);
+      v128.store(pc, c0);
+      v128.store(pc + cr, c1);
+      v128.store(pc + 2 * cr, c2);
+      v128.store(pc + 3 * cr, c3);
+    }
+  }
+  // remaining rows one at a time
+  for (; m < M; m++) {
+    const arow = a + <usize>m * am;
+    const crow = c + <usize>m * cr;
+    for (let j = 0; j < N; j += 4) {
+      let c0 = start(bias, j);
+      let pa = arow;
+      let pb = b + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(pa)), v128.load(pb)));
+        pa += ak;
+        pb += bk;
+      }
+      v128.store(crow + (<usize>j << 2), c0);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Random } from "../../src/core/index.js";
+import { linearForward, linearBackward } from "../../src/model/linear.js";
+import { MLP } from "../../src/model/mlp.js";
+import { simdLinear, simdUnavailableReason } from "../../src/kernels/linear-simd.js";
+import { randomArray } from "./fd.js";
+
+const root = join(__dirname, "..", "..");
+const U32 = 2 ** -24; // unit roundoff of float32
+
+test("the committed kernel bytes are what asm/linear.ts compiles to", () => {
+  const dir = mkdtempSync(join(tmpdir(), "marble-kernels-"));
+  try {
+    execFileSync(process.execPath, [join(root, "asm", "build.mjs"), "--out", dir], { stdio: "pipe" });
+    assert.ok(readFileSync(join(dir, "linear.wasm")).equals(readFileSync(join(root, "asm", "linear.wasm"))), "asm/linear.wasm is stale: run npm run build:kernels");
+    assert.equal(readFileSync(join(dir, "linear-wasm.ts"), "utf8"), readFileSync(join(root, "src", "kernels", "linear-wasm.ts"), "utf8"), "src/kernels/linear-wasm.ts is stale: run npm run build:kernels");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Float32 products agree with the float64 reference within the standard rounding bound:
+ * rounding both operands and summing K products in float32 errs by at most (K + 2)·u·Σ|a_k b_k|.
+ */
+function checkProduct(name: string, got: ArrayLike<number>, want: ArrayLike<number>, bound: (i: number) => number): void {
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i] - want[i]);
+    if (!(err <= bound(i))) assert.fail(`${name}[${i}]: float32 ${got[i]} vs float64 ${want[i]} (error ${err.toExponential(2)} > bound ${bound(i).toExponential(2)})`);
+  }
+}
+
+test("SIMD float32 forward, weight and input gradients match the float64 loops within float32 rounding", () => {
+  const simd = simdLinear();
+  assert.ok(simd, `WebAssembly SIMD unavailable: ${simdUnavailableReason()}`);
+  const rng = new Random(3);
+  // odd sizes exercise the row and column remainders; 192 × 155 → 100 is the macaque-size layer
+  for (const [rows, nIn, nOut] of [[1, 1, 1], [7, 5, 3], [9, 13, 10], [48, 27, 32], [192, 155, 100], [192, 100, 20]]) {
+    const x = randomArray(rows * nIn, rng), w = randomArray(nOut * nIn, rng), b = randomArray(nOut, rng), gy = randomArray(rows * nOut, rng);
+    const y64 = linearForward(x, rows, nIn, nOut, w, b);
+    const y32 = simd.forward(x, rows, nIn, nOut, w, b);
+    checkProduct(`Y (${rows}×${nIn}→${nOut})`, y32, y64, (k) => {
+      const r = Math.floor(k / nOut), o = k % nOut;
+      let s = Math.abs(b[o]);
+      for (let i = 0; i < nIn; i++) s += Math.abs(x[r * nIn + i] * w[o * nIn + i]);
+      return (nIn + 3) * U32 * s;
+    });
+    // gradients accumulate onto what is already there
+    const gw64 = randomArray(nOut * nIn, rng), gw32 = gw64.slice(), gb64 = randomArray(nOut, rng), gb32 = gb64.slice();
+    const gx64 = linearBackward(x, gy, rows, nIn, nOut, w, gw64, gb64, true)!;
+    const gx32 = simd.backward(x, gy, rows, nIn, nOut, w, gw32, gb32, true)!;
+    assert.deepEqual(gb32, gb64); // the bias gradient stays in float64
+    checkProduct(`dW (${rows}×${nIn}→${nOut})`, gw32, gw64, (k) => {
+      const o = Math.floor(k / nIn), i = k % nIn;
+      let s = Math.abs(gw64[k]) * U32;
+      for (let r = 0; r < rows; r++) s += Math.abs(gy[r * nOut + o] * x[r * nIn + i]);
+      return (rows + 3) * U32 * s;
+    });
+    checkProduct(`dX (${rows}×${nIn}→${nOut})`, gx32, gx64, (k) => {
+      const r = Math.floor(k / nIn), i = k % nIn;
+      let s = 0;
+      for (let o = 0; o < nOut; o++) s += Math.abs(gy[r * nOut + o] * w[o * nIn + i]);
+      return (nOut + 2) * U32 * s;
+    });
+    assert.equal(simd.backward(x, gy, rows, nIn, nOut, w, gw32, null, false), null);
+  }
+});
+
+test("an MLP in float32 tracks the float64 reference (same weights) to float32 accuracy, and repeats bitwise", () => {
+  const make = (precision: "float32" | "float64") => new MLP(155, [100], 20, { bias: true, batchNorm: true, dropout: 0, precision }, new Random(11));
+  const m32 = make("float32"), m64 = make("float64");
+  const rng = new Random(12);
+  const rows = 192;
+  const x = randomArray(rows * 155, rng);
+  const gy = randomArray(rows * 20, rng);
+  const a = m32.forward(x, rows, true, null), b = m64.forward(x, rows, true, null);
+  let worst = 0, scale = 0;
+  for (let i = 0; i < a.y.length; i++) {
+    worst = Math.max(worst, Math.abs(a.y[i] - b.y[i]));
+    scale = Math.max(scale, Math.abs(b.y[i]));
+  }
+  assert.ok(worst <= 1e-5 * scale, `forward: max difference ${worst} vs scale ${scale}`);
+  const gx32 = m32.backward(a.cache, gy, true)!, gx64 = m64.backward(b.cache, gy, true)!;
+  worst = 0;
+  scale = 0;
+  for (let i = 0; i < gx64.length; i++) {
+    worst = Math.max(worst, Math.abs(gx32[i] - gx64[i]));
+    scale = Math.max(scale, Math.abs(gx64[i]));
+  }
+  assert.ok(worst <= 1e-4 * scale, `backward: max difference ${worst} vs scale ${scale}`);
+  const p32 = m32.parameters, p64 = m64.parameters;
+  p64.forEach((t, k) => {
+    let d = 0, s = 0;
+    for (let i = 0; i < t.grad!.length; i++) {
+      d = Math.max(d, Math.abs(t.grad![i] - p32[k].grad![i]));
+      s = Math.max(s, Math.abs(t.grad![i]));
+    }
+    // (the bias feeding batch normalisation has an exactly zero gradient: only roundoff, hence the floor)
+    assert.ok(d <= 1e-4 * s + 1e-12, `${t.name}: gradient difference ${d} vs scale ${s}`);
+  });
+  // same inputs, fresh layer with the same seed: identical bits
+  const again = make("float32").forward(x, rows, true, null).y;
+  assert.ok(again.every((v, i) => Object.is(v, a.y[i])));
+});
