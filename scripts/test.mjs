@@ -29,6 +29,8 @@ function findTests(dir) {
 
 // call our TypeScript by path: tslab ships its own older compiler that claims node_modules/.bin/tsc
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+// the library is imported by its package name (notebooks, extension); a later `npm install <pkg>` can drop the link
+run(process.execPath, [join(root, "scripts", "link-self.mjs")]);
 run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit"]);
 run("npx", ["eslint", "src", "test", "scripts", "bench"]);
 run(process.execPath, [tsc, "-p", "tsconfig.build.json"]);

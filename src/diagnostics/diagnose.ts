@@ -49,6 +49,8 @@ export interface DiagnosticsReport {
   dim: number;
   /** Dimension in which the graph was evaluated (dim, or the PCA dimension when reduced). */
   graphDim: number;
+  /** The graph in the dimensions as given, when it was affordable to build: components per condition. */
+  asGiven: { dim: number; components: number[]; componentSizes: number[][] } | null;
   /** Pooled PCA: variance kept at each candidate dimension (null when dim is small). */
   pcaVariance: { dims: number; varianceKept: number }[] | null;
   conditions: ConditionDiagnostics[];
@@ -58,7 +60,7 @@ export interface DiagnosticsReport {
   vectorScale: { medianNorm: number; medianNeighbourDistance: number; ratio: number; zeroFraction: number } | null;
   /** Settings that the checks found to work (k, delta, PCA dimension or null for none). */
   recommended: { k: number; delta: number; pcaDims: number | null };
-  /** True when nothing blocks training with the recommended settings. */
+  /** True when nothing blocks training with the recommended settings (the data as given may still have problems). */
   ok: boolean;
   problems: string[];
   suggestions: string[];
@@ -153,6 +155,7 @@ export function diagnoseRecording(options: DiagnoseOptions): DiagnosticsReport {
   // pooled PCA when the anchors are high-dimensional
   let pcaVariance: DiagnosticsReport["pcaVariance"] = null;
   let pca: PCA | null = null;
+  let spectrum: Float64Array | null = null;
   const candidates = o.pcaCandidates.filter((p) => p < dim).sort((a, b) => a - b);
   if (dim > o.maxGraphDim && candidates.length) {
     const pooled = new Matrix(numPoints, dim);
@@ -161,9 +164,11 @@ export function diagnoseRecording(options: DiagnoseOptions): DiagnosticsReport {
       pooled.data.set(a.data, off);
       off += a.data.length;
     }
-    pca = new PCA({ nComponents: candidates[candidates.length - 1] }).fit(pooled);
+    // one component more than the largest candidate, to see the drop after it
+    pca = new PCA({ nComponents: Math.min(dim, candidates[candidates.length - 1] + 1) }).fit(pooled);
     const ratio = pca.explainedVarianceRatio!;
     pcaVariance = candidates.map((p) => ({ dims: p, varianceKept: ratio.subarray(0, p).reduce((s, v) => s + v, 0) }));
+    spectrum = ratio;
   }
   const project = (a: Matrix, p: number): Matrix => (pca ? pca.transform(a).sliceCols(0, p) : a);
 
@@ -191,7 +196,24 @@ export function diagnoseRecording(options: DiagnoseOptions): DiagnosticsReport {
     const eligible = pcaVariance.filter((v) => v.dims <= o.maxGraphDim);
     const order = eligible.map((v) => v.dims);
     const enough = eligible.find((v) => v.varianceKept >= o.varExplained);
-    const preferred = enough ? enough.dims : order[order.length - 1];
+    let preferred = enough ? enough.dims : order[order.length - 1];
+    if (!enough && spectrum && spectrum.length > 1) {
+      // Spike counts spread Poisson noise over every neuron, so no small PCA keeps varExplained of the
+      // variance; the signal then shows as the largest drop of the spectrum (the elbow)
+      let elbow = 1, best = 0;
+      for (let j = 0; j + 1 < spectrum.length; j++) {
+        const drop = spectrum[j + 1] > 0 ? spectrum[j] / spectrum[j + 1] : Infinity;
+        if (drop > best) {
+          best = drop;
+          elbow = j + 1;
+        }
+      }
+      const atElbow = order.find((p) => p >= elbow);
+      if (atElbow !== undefined) preferred = atElbow;
+      notes.push(
+        `no candidate PCA dimension keeps ${100 * o.varExplained} % of the variance (noise spreads it over all ${dim} dimensions); the spectrum drops most after component ${elbow} (×${best.toFixed(1)}), so ${preferred} dimensions are preferred`,
+      );
+    }
     const tryOrder = [preferred, ...order.filter((p) => p !== preferred).reverse()];
     for (const p of tryOrder) {
       const checks = evaluate(p, o.k);
@@ -298,6 +320,7 @@ export function diagnoseRecording(options: DiagnoseOptions): DiagnosticsReport {
     conditions,
     manifoldDimension: manifoldDim,
     vectorScale,
+    asGiven: asGivenChecks ? { dim, components: asGivenChecks.map((g) => g.components), componentSizes: asGivenChecks.map((g) => g.sizes.slice(0, 8)) } : null,
     recommended: { k: recommendedK, delta: o.delta, pcaDims: pcaVariance ? pcaDims : null },
     ok,
     problems,
@@ -316,7 +339,11 @@ function describeComponents(checks: GraphCheck[]): string {
 /** The report as Markdown, for notebooks and logs. */
 export function formatDiagnostics(r: DiagnosticsReport): string {
   const lines: string[] = [];
-  lines.push(`**Diagnostics** — ${r.numConditions} condition(s), ${r.numPoints} points, ${r.dim} dimensions${r.graphDim !== r.dim ? ` (graph evaluated in ${r.graphDim} PCA dimensions)` : ""}: ${r.ok ? "ready to train" : "needs changes"}`);
+  lines.push(`**Diagnostics** — ${r.numConditions} condition(s), ${r.numPoints} points, ${r.dim} dimensions${r.graphDim !== r.dim ? ` (graph evaluated in ${r.graphDim} PCA dimensions)` : ""}: ${r.ok ? "ready to train with the recommended settings" : "needs changes"}`);
+  if (r.asGiven) {
+    const total = r.asGiven.components.reduce((a, b) => a + b, 0);
+    lines.push("", `As given (${r.asGiven.dim} dimensions): ${total} graph component(s) over ${r.asGiven.components.length} condition(s)`);
+  }
   lines.push("");
   lines.push("| condition | points | graph components | largest components | duplicates |");
   lines.push("|---:|---:|---:|---|---:|");
