@@ -1,6 +1,6 @@
 // `npm run reproduce`: rebuilds the library, registers the notebook kernel, runs every notebook
 // headless into results/<timestamp>/ (executed notebooks, figures, results.json, results.md) and
-// exits non-zero when a notebook errors or a check against the paper fails.
+// exits 1 when a notebook errors, 2 when every notebook ran but a check against the paper failed.
 //
 //   npm run reproduce                    quick settings (minutes)
 //   npm run reproduce -- --full          the paper's settings (hours)
@@ -357,8 +357,14 @@ export async function main(argv = process.argv.slice(2)) {
   const failedChecks = summary.experiments.flatMap((e) => e.checks.filter((c) => c.passed === false).map((c) => `${e.experiment}: ${c.name}`));
   console.log(`\nreproduce: ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${join(relative(process.cwd(), outDir) || ".", "results.md")}`);
   for (const f of failedChecks) console.log(`  failed check — ${f}`);
-  console.log(summary.passed ? "reproduce: all checks pass" : "reproduce: FAILED (see results.md)");
-  return summary.passed ? 0 : 1;
+  const errored = notebooks.filter((n) => n.status === "error").map((n) => n.id);
+  if (errored.length) {
+    console.log(`reproduce: FAILED — notebook(s) stopped with an error: ${errored.join(", ")}`);
+    return 1;
+  }
+  console.log(summary.passed ? "reproduce: all checks pass" : "reproduce: every notebook ran, but checks against the paper failed (see results.md)");
+  // 2 (not 1) so that callers can tell a scientific shortfall from a broken notebook
+  return summary.passed ? 0 : 2;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
