@@ -1,6 +1,6 @@
-// AssemblyScript source of the float32 SIMD kernels behind src/kernels/linear-simd.ts.
+// AssemblyScript source of the float32 SIMD kernels behind src/kernels/simd.ts.
 // Rebuild with `npm run build:kernels` (asm/build.mjs); the compiled bytes are committed as
-// asm/linear.wasm and src/kernels/linear-wasm.ts so that users need no compiler.
+// asm/kernels.wasm and src/kernels/kernels-wasm.ts so that users need no compiler.
 //
 // One kernel serves the three products of a fully connected layer:
 //   C (M × N, row stride ldc) = A B (+ bias), with B K × N (row stride ldb) and A given by strides:
@@ -93,6 +93,45 @@ export function gemm(
         pb += bk;
       }
       v128.store(crow + (<usize>j << 2), c0);
+    }
+  }
+}
+
+// Directional-derivative step for m kernels sharing one sparsity pattern (float64, exact):
+//   out[i, c·m + a] = Σ_p vals[a·nnz + p] · field[colIdx[p], c]   over the entries p of row i,
+// summed in entry order, so results equal the scalar loops bit for bit. `acc` is scratch for
+// m·cols values; rowPtr/colIdx are i32 arrays, everything else f64.
+export function derivativeShared(
+  rows: i32, cols: i32, m: i32, nnz: i32,
+  rowPtr: usize, colIdx: usize, vals: usize,
+  field: usize, out: usize, acc: usize,
+): void {
+  const rowBytes = <usize>cols << 3;
+  const pairs = cols & ~1;
+  for (let i = 0; i < rows; i++) {
+    memory.fill(acc, 0, <usize>(m * cols) << 3);
+    const p0 = load<i32>(rowPtr + (<usize>i << 2)), p1 = load<i32>(rowPtr + (<usize>(i + 1) << 2));
+    for (let p = p0; p < p1; p++) {
+      const xj = field + <usize>load<i32>(colIdx + (<usize>p << 2)) * rowBytes;
+      for (let a = 0; a < m; a++) {
+        const va = load<f64>(vals + ((<usize>a * <usize>nnz + <usize>p) << 3));
+        const vv = f64x2.splat(va);
+        const ao = acc + <usize>a * rowBytes;
+        let c = 0;
+        for (; c < pairs; c += 2) {
+          const q = ao + (<usize>c << 3);
+          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(vv, v128.load(xj + (<usize>c << 3)))));
+        }
+        if (c < cols) {
+          const q = ao + (<usize>c << 3);
+          store<f64>(q, load<f64>(q) + va * load<f64>(xj + (<usize>c << 3)));
+        }
+      }
+    }
+    const oi = out + <usize>i * rowBytes * <usize>m;
+    for (let a = 0; a < m; a++) {
+      const ao = acc + <usize>a * rowBytes;
+      for (let c = 0; c < cols; c++) store<f64>(oi + ((<usize>(c * m + a)) << 3), load<f64>(ao + (<usize>c << 3)));
     }
   }
 }

@@ -1,6 +1,10 @@
 /**
- * Float32 WebAssembly-SIMD kernels for the fully connected layer (Y = X Wᵀ + b, dW = dYᵀ X,
- * dX = dY W), with the same signatures as the float64 reference loops in src/model/linear.ts.
+ * WebAssembly-SIMD kernels (compiled from asm/kernels.ts) for the two hot loops of training:
+ *
+ * - float32 products of the fully connected layer (Y = X Wᵀ + b, dW = dYᵀ X, dX = dY W), with
+ *   the same signatures as the float64 reference loops in src/model/linear.ts;
+ * - the float64 directional-derivative step of the gradient features (bitwise equal to the
+ *   scalar loops in src/model/gradient.ts: same sums in the same order, two lanes at a time).
  *
  * Why float32: the MLP is the hot path of training (≈ 10 M multiply-adds per batch at the macaque
  * settings) and f32x4 does four lanes per instruction where f64x2 does two. Parameters, gradients
@@ -12,7 +16,7 @@
  * first use with a memory that grows as needed. Where WebAssembly SIMD is unavailable
  * `simdLinear()` returns null and says why once; callers fall back to the float64 loops.
  */
-import { LINEAR_WASM_BASE64 } from "./linear-wasm.js";
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 
 // The compiler's lib has no DOM, so the WebAssembly JS API is declared here as far as it is used.
 interface WasmMemory {
@@ -35,6 +39,12 @@ type Gemm = (
   bias: number,
 ) => void;
 
+type DerivativeShared = (
+  rows: number, cols: number, m: number, nnz: number,
+  rowPtr: number, colIdx: number, vals: number,
+  field: number, out: number, acc: number,
+) => void;
+
 const PAGE = 65536;
 
 function pad4(n: number): number {
@@ -43,7 +53,10 @@ function pad4(n: number): number {
 
 /** Bump allocator over the module's memory, reset for every call (byte offsets, 16-aligned). */
 class Arena {
-  private top = 0;
+  private top: number;
+  constructor(base = 0) {
+    this.top = base;
+  }
   alloc(floats: number): number {
     const at = this.top;
     this.top += ((floats * 4 + 15) & ~15) || 16;
@@ -54,16 +67,28 @@ class Arena {
   }
 }
 
-export class SimdLinear {
+/** Sparsity pattern and values of a kernel set kept resident in the module's memory between calls. */
+interface PinnedKernels {
+  key: ArrayLike<number>[];
+  rowPtr: number;
+  colIdx: number;
+  vals: number;
+  end: number;
+}
+
+export class SimdKernels {
   private readonly memory: WasmMemory;
   private readonly gemm: Gemm;
+  private readonly derivative: DerivativeShared;
   private f32: Float32Array;
+  private pinned: PinnedKernels | null = null;
 
   constructor(api: WasmApi, bytes: Uint8Array) {
     this.memory = new api.Memory({ initial: 1 });
     const module = new api.Module(bytes);
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.gemm = instance.exports.gemm as Gemm;
+    this.derivative = instance.exports.derivativeShared as DerivativeShared;
     this.f32 = new Float32Array(this.memory.buffer);
   }
 
@@ -87,7 +112,7 @@ export class SimdLinear {
   /** Y = X Wᵀ + b for row-major X (rows × nIn) and W (nOut × nIn). */
   forward(x: Float64Array, rows: number, nIn: number, nOut: number, w: Float64Array, b: Float64Array | null, out?: Float64Array): Float64Array {
     const inP = pad4(nIn), outP = pad4(nOut);
-    const arena = new Arena();
+    const arena = new Arena(this.pinned?.end ?? 0);
     const px = arena.alloc(rows * inP), pwt = arena.alloc(nIn * outP), pb = b ? arena.alloc(outP) : 0, py = arena.alloc(rows * outP);
     const f32 = this.reserve(arena.bytes);
     this.put(f32, px, x, rows, nIn, inP);
@@ -114,7 +139,7 @@ export class SimdLinear {
       for (let r = 0; r < rows; r++) for (let o = 0; o < nOut; o++) gb[o] += gy[r * nOut + o];
     }
     const inP = pad4(nIn), outP = pad4(nOut);
-    const arena = new Arena();
+    const arena = new Arena(this.pinned?.end ?? 0);
     const pgy = arena.alloc(rows * outP), px = arena.alloc(rows * inP), pgw = arena.alloc(nOut * inP);
     const pw = needInput ? arena.alloc(nOut * inP) : 0, pgx = needInput ? arena.alloc(rows * inP) : 0;
     const f32 = this.reserve(arena.bytes);
@@ -136,23 +161,53 @@ export class SimdLinear {
     for (let r = 0; r < rows; r++) gx.set(f32.subarray(xb + r * inP, xb + r * inP + nIn), r * nIn);
     return gx;
   }
+
+  /**
+   * out[i, c·m + a] = Σ_p K_a[i, p] field[p, c] for m kernels sharing one sparsity pattern
+   * (rows × cols field in, rows × cols·m out, float64). The pattern and values stay resident
+   * while the same kernels are used.
+   */
+  derivativeShared(field: Float64Array, cols: number, rowPtr: Int32Array, colIdx: Int32Array, vals: Float64Array[]): Float64Array {
+    const rows = rowPtr.length - 1, m = vals.length, nnz = colIdx.length;
+    const key: ArrayLike<number>[] = [rowPtr, colIdx, ...vals];
+    let pin = this.pinned;
+    if (!pin || pin.key.length !== key.length || pin.key.some((k, i) => k !== key[i])) {
+      this.pinned = null;
+      const arena = new Arena();
+      const pr = arena.alloc(rows + 1), pc = arena.alloc(nnz), pv = arena.alloc(2 * m * nnz);
+      this.reserve(arena.bytes);
+      const buf = this.memory.buffer;
+      new Int32Array(buf, pr, rows + 1).set(rowPtr);
+      new Int32Array(buf, pc, nnz).set(colIdx);
+      const v64 = new Float64Array(buf, pv, m * nnz);
+      vals.forEach((v, a) => v64.set(v, a * nnz));
+      pin = this.pinned = { key, rowPtr: pr, colIdx: pc, vals: pv, end: arena.bytes };
+    }
+    const arena = new Arena(pin.end);
+    const pf = arena.alloc(2 * rows * cols), po = arena.alloc(2 * rows * cols * m), pa = arena.alloc(2 * cols * m);
+    this.reserve(arena.bytes);
+    const buf = this.memory.buffer;
+    new Float64Array(buf, pf, rows * cols).set(field.subarray(0, rows * cols));
+    this.derivative(rows, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa);
+    return new Float64Array(buf, po, rows * cols * m).slice();
+  }
 }
 
-let cached: SimdLinear | null | undefined;
+let cached: SimdKernels | null | undefined;
 let unavailableReason = "";
 
 /** The shared kernel instance, or null (with the reason in `simdUnavailableReason()`) without WebAssembly SIMD. */
-export function simdLinear(): SimdLinear | null {
+export function simdKernels(): SimdKernels | null {
   if (cached !== undefined) return cached;
   try {
     if (!wasmApi) throw new Error("WebAssembly is not available in this runtime");
-    const bytes = Uint8Array.from(Buffer.from(LINEAR_WASM_BASE64, "base64"));
+    const bytes = Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64"));
     if (!wasmApi.validate(bytes)) throw new Error("this runtime does not support WebAssembly SIMD (fixed-width 128-bit)");
-    cached = new SimdLinear(wasmApi, bytes);
+    cached = new SimdKernels(wasmApi, bytes);
   } catch (e) {
     cached = null;
     unavailableReason = (e as Error).message;
-    process.emitWarning(`MARBLE: float32 SIMD kernels unavailable (${unavailableReason}); training the MLP with the slower float64 loops instead`, { code: "MARBLE_NO_SIMD" });
+    process.emitWarning(`MARBLE: float32 SIMD kernels unavailable (${unavailableReason}); using the slower JavaScript loops instead`, { code: "MARBLE_NO_SIMD" });
   }
   return cached;
 }

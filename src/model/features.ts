@@ -257,7 +257,11 @@ export class ExpandedFeatures implements FeatureProvider {
   private readonly laplacian: SparseMatrix;
   private readonly normL: number;
   private readonly tolerance: number;
-  private readonly terms: (Float64Array | Float32Array)[] = [];
+  /**
+   * The J cached feature matrices, node-major (node, term, channel): a batch row's terms are one
+   * contiguous block, so gathering random nodes streams memory instead of touching J far-apart rows.
+   */
+  private store: Float64Array | Float32Array = new Float64Array(0);
   private centre = NaN;
   /** Number of times the expansion was rebuilt (for profiling). */
   recentres = 0;
@@ -280,11 +284,16 @@ export class ExpandedFeatures implements FeatureProvider {
   private recentre(t: number): void {
     const useF64 = this.useF64;
     let y = this.diffusion.forward(this.signal, t);
-    this.terms.length = 0;
-    for (let j = 0; j < EXPANSION_TERMS; j++) {
+    const n = this.numNodes, C = this.channels, J = EXPANSION_TERMS;
+    if (this.store.length !== n * J * C) this.store = useF64 ? new Float64Array(n * J * C) : new Float32Array(n * J * C);
+    const store = this.store;
+    for (let j = 0; j < J; j++) {
       if (j > 0) y = spmm(this.laplacian, y);
       const f = this.grad.forward(y.data);
-      this.terms.push(useF64 ? f : Float32Array.from(f));
+      for (let i = 0; i < n; i++) {
+        const src = i * C, dst = (i * J + j) * C;
+        for (let c = 0; c < C; c++) store[dst + c] = f[src + c];
+      }
     }
     this.centre = t;
     this.recentres++;
@@ -303,11 +312,11 @@ export class ExpandedFeatures implements FeatureProvider {
     const value = new Float64Array(nodes.length * C);
     const tangent = wantTangent ? new Float64Array(nodes.length * C) : null;
     // row by row, each term read once for both the value and its t-derivative (same sums, same order as term by term)
-    const terms = this.terms;
+    const term = this.store;
     for (let r = 0; r < nodes.length; r++) {
-      const base = nodes[r] * C, o = r * C;
+      const o = r * C;
       for (let j = 0; j < J; j++) {
-        const term = terms[j];
+        const base = (nodes[r] * J + j) * C;
         const a = cv[j], b = cd[j];
         if (tangent && a !== 0 && b !== 0) {
           for (let c = 0; c < C; c++) {

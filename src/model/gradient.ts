@@ -12,6 +12,7 @@
  */
 import type { SparseMatrix } from "../core/sparse.js";
 import { normalizeRows, normalizeRowsTangent } from "./normalize.js";
+import { simdKernels } from "../kernels/simd.js";
 
 /** Whether all kernels store the same sparsity pattern (the usual case: one graph, m directions). */
 export function sharePattern(kernels: SparseMatrix[]): boolean {
@@ -31,6 +32,15 @@ export function sharePattern(kernels: SparseMatrix[]): boolean {
  * (the memory traffic, not the arithmetic, is what costs here).
  */
 export function derivativeStep(field: Float64Array, cols: number, kernels: SparseMatrix[], shared = sharePattern(kernels)): Float64Array {
+  const simd = shared && kernels.length > 1 ? simdKernels() : null;
+  if (simd) {
+    return simd.derivativeShared(field, cols, kernels[0].rowPtr, kernels[0].colIdx, kernels.map((K) => K.values));
+  }
+  return derivativeStepLoops(field, cols, kernels, shared);
+}
+
+/** The scalar reference of derivativeStep (the SIMD kernel reproduces it bit for bit). */
+export function derivativeStepLoops(field: Float64Array, cols: number, kernels: SparseMatrix[], shared = sharePattern(kernels)): Float64Array {
   const m = kernels.length;
   if (shared && m > 1) {
     const rows = kernels[0].rows;
@@ -38,17 +48,23 @@ export function derivativeStep(field: Float64Array, cols: number, kernels: Spars
     const vals = kernels.map((K) => K.values);
     const outCols = cols * m;
     const out = new Float64Array(rows * outCols);
-    const v = new Float64Array(m);
+    // accumulate the row direction-major (acc[a·cols + c]) so the innermost loop runs over a
+    // contiguous neighbour row, then interleave into out; per entry the same sums in the same order
+    const acc = new Float64Array(outCols);
     for (let i = 0; i < rows; i++) {
-      const oi = i * outCols;
+      acc.fill(0);
       for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
-        for (let a = 0; a < m; a++) v[a] = vals[a][p];
         const xj = colIdx[p] * cols;
-        for (let c = 0; c < cols; c++) {
-          const f = field[xj + c];
-          const o = oi + c * m;
-          for (let a = 0; a < m; a++) out[o + a] += v[a] * f;
+        for (let a = 0; a < m; a++) {
+          const va = vals[a][p];
+          const ao = a * cols;
+          for (let c = 0; c < cols; c++) acc[ao + c] += va * field[xj + c];
         }
+      }
+      const oi = i * outCols;
+      for (let a = 0; a < m; a++) {
+        const ao = a * cols;
+        for (let c = 0; c < cols; c++) out[oi + c * m + a] = acc[ao + c];
       }
     }
     return out;
@@ -191,7 +207,11 @@ export class GradientFeatures {
     let off = 0;
     blocks.forEach((b, k) => {
       const w = widths[k];
-      for (let i = 0; i < n; i++) out.set(b.subarray(i * w, (i + 1) * w), i * C + off);
+      // plain index loops: a subarray per node costs more than the copy itself
+      for (let i = 0; i < n; i++) {
+        const src = i * w, dst = i * C + off;
+        for (let k = 0; k < w; k++) out[dst + k] = b[src + k];
+      }
       off += w;
     });
     return out;

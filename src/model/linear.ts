@@ -1,11 +1,11 @@
 /**
  * Fully connected layer Y = X Wᵀ + b over row-major batches (W is out × in, as in PyTorch).
  * The float64 loops below are the reference; with precision "float32" the products run in the
- * WebAssembly SIMD kernels of src/kernels/linear-simd.ts (falling back to these loops, with a
+ * WebAssembly SIMD kernels of src/kernels/simd.ts (falling back to these loops, with a
  * warning, where WebAssembly SIMD is unavailable).
  */
 import type { Random } from "../core/random.js";
-import { simdLinear, type SimdLinear } from "../kernels/linear-simd.js";
+import { simdKernels, type SimdKernels } from "../kernels/simd.js";
 import type { MlpPrecision } from "./params.js";
 import { parameter, type Tensor } from "./tensor.js";
 
@@ -15,12 +15,12 @@ export class Linear {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly precision: MlpPrecision;
-  private readonly kernels: SimdLinear | null;
+  private readonly kernels: SimdKernels | null;
 
   constructor(inFeatures: number, outFeatures: number, bias: boolean, rng: Random, name = "linear", precision: MlpPrecision = "float64") {
     this.inFeatures = inFeatures;
     this.precision = precision;
-    this.kernels = precision === "float32" ? simdLinear() : null;
+    this.kernels = precision === "float32" ? simdKernels() : null;
     this.outFeatures = outFeatures;
     this.weight = parameter(`${name}.weight`, [outFeatures, inFeatures]);
     this.bias = bias ? parameter(`${name}.bias`, [outFeatures]) : null;

@@ -4,21 +4,22 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Random } from "../../src/core/index.js";
+import { Random, SparseMatrix } from "../../src/core/index.js";
+import { derivativeStep, derivativeStepLoops } from "../../src/model/gradient.js";
 import { linearForward, linearBackward } from "../../src/model/linear.js";
 import { MLP } from "../../src/model/mlp.js";
-import { simdLinear, simdUnavailableReason } from "../../src/kernels/linear-simd.js";
+import { simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
 import { randomArray } from "./fd.js";
 
 const root = join(__dirname, "..", "..");
 const U32 = 2 ** -24; // unit roundoff of float32
 
-test("the committed kernel bytes are what asm/linear.ts compiles to", () => {
+test("the committed kernel bytes are what asm/kernels.ts compiles to", () => {
   const dir = mkdtempSync(join(tmpdir(), "marble-kernels-"));
   try {
     execFileSync(process.execPath, [join(root, "asm", "build.mjs"), "--out", dir], { stdio: "pipe" });
-    assert.ok(readFileSync(join(dir, "linear.wasm")).equals(readFileSync(join(root, "asm", "linear.wasm"))), "asm/linear.wasm is stale: run npm run build:kernels");
-    assert.equal(readFileSync(join(dir, "linear-wasm.ts"), "utf8"), readFileSync(join(root, "src", "kernels", "linear-wasm.ts"), "utf8"), "src/kernels/linear-wasm.ts is stale: run npm run build:kernels");
+    assert.ok(readFileSync(join(dir, "kernels.wasm")).equals(readFileSync(join(root, "asm", "kernels.wasm"))), "asm/kernels.wasm is stale: run npm run build:kernels");
+    assert.equal(readFileSync(join(dir, "kernels-wasm.ts"), "utf8"), readFileSync(join(root, "src", "kernels", "kernels-wasm.ts"), "utf8"), "src/kernels/kernels-wasm.ts is stale: run npm run build:kernels");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -37,7 +38,7 @@ function checkProduct(name: string, got: ArrayLike<number>, want: ArrayLike<numb
 }
 
 test("SIMD float32 forward, weight and input gradients match the float64 loops within float32 rounding", () => {
-  const simd = simdLinear();
+  const simd = simdKernels();
   assert.ok(simd, `WebAssembly SIMD unavailable: ${simdUnavailableReason()}`);
   const rng = new Random(3);
   // odd sizes exercise the row and column remainders; 192 × 155 → 100 is the macaque-size layer
@@ -107,4 +108,25 @@ test("an MLP in float32 tracks the float64 reference (same weights) to float32 a
   // same inputs, fresh layer with the same seed: identical bits
   const again = make("float32").forward(x, rows, true, null).y;
   assert.ok(again.every((v, i) => Object.is(v, a.y[i])));
+});
+
+test("the SIMD derivative step equals the scalar loops bit for bit (kernels sharing a pattern)", () => {
+  assert.ok(simdKernels(), `WebAssembly SIMD unavailable: ${simdUnavailableReason()}`);
+  const rng = new Random(21);
+  for (const [rows, deg, m, cols] of [[1, 1, 2, 1], [13, 4, 3, 3], [200, 9, 5, 8], [150, 12, 2, 25]]) {
+    const rowPtr = new Int32Array(rows + 1), colIdx = new Int32Array(rows * deg);
+    for (let i = 0; i < rows; i++) {
+      rowPtr[i + 1] = (i + 1) * deg;
+      for (let k = 0; k < deg; k++) colIdx[i * deg + k] = rng.int(rows);
+    }
+    const kernels = Array.from({ length: m }, () => new SparseMatrix(rows, rows, rowPtr, colIdx, randomArray(rows * deg, rng)));
+    for (let rep = 0; rep < 2; rep++) {
+      // the second round reuses the kernels resident in the module's memory
+      const field = randomArray(rows * cols, rng);
+      const want = derivativeStepLoops(field, cols, kernels, true);
+      const got = derivativeStep(field, cols, kernels, true);
+      assert.equal(got.length, rows * cols * m);
+      assert.ok(got.every((v, i) => Object.is(v, want[i])), `rows ${rows}, m ${m}, cols ${cols}`);
+    }
+  }
 });
