@@ -135,3 +135,50 @@ export function derivativeShared(
     }
   }
 }
+
+// Rows of a heat-kernel expansion stored node-major in float32 (node, term, channel):
+//   value[r, c] = Σ_j cv[j] · terms[nodes[r], j, c],  tangent[r, c] = Σ_j cd[j] · terms[nodes[r], j, c]
+// in float64, j ascending, skipping zero coefficients exactly as the scalar loops do (bitwise equal).
+// `tangent` may be 0 (not wanted).
+export function gatherExpansion(
+  rows: i32, nodes: usize, J: i32, C: i32,
+  terms: usize, cv: usize, cd: usize,
+  value: usize, tangent: usize,
+): void {
+  const quads = C & ~3;
+  const rowBytes = <usize>C << 3;
+  for (let r = 0; r < rows; r++) {
+    const node = <usize>load<i32>(nodes + (<usize>r << 2));
+    const vo = value + <usize>r * rowBytes;
+    const to = tangent + <usize>r * rowBytes;
+    memory.fill(vo, 0, rowBytes);
+    if (tangent) memory.fill(to, 0, rowBytes);
+    for (let j = 0; j < J; j++) {
+      const term = terms + ((node * <usize>J + <usize>j) * <usize>C << 2);
+      const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+      const useA = a != 0, useB = tangent != 0 && b != 0;
+      const va = f64x2.splat(a), vb = f64x2.splat(b);
+      let c = 0;
+      for (; c < quads; c += 4) {
+        const x = v128.load(term + (<usize>c << 2));
+        const lo = f64x2.promote_low_f32x4(x);
+        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3));
+        const off = <usize>c << 3;
+        if (useA) {
+          v128.store(vo + off, f64x2.add(v128.load(vo + off), f64x2.mul(va, lo)));
+          v128.store(vo + off, f64x2.add(v128.load(vo + off, 16), f64x2.mul(va, hi)), 16);
+        }
+        if (useB) {
+          v128.store(to + off, f64x2.add(v128.load(to + off), f64x2.mul(vb, lo)));
+          v128.store(to + off, f64x2.add(v128.load(to + off, 16), f64x2.mul(vb, hi)), 16);
+        }
+      }
+      for (; c < C; c++) {
+        const x = <f64>load<f32>(term + (<usize>c << 2));
+        const off = <usize>c << 3;
+        if (useA) store<f64>(vo + off, load<f64>(vo + off) + a * x);
+        if (useB) store<f64>(to + off, load<f64>(to + off) + b * x);
+      }
+    }
+  }
+}

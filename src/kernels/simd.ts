@@ -45,6 +45,12 @@ type DerivativeShared = (
   field: number, out: number, acc: number,
 ) => void;
 
+type GatherExpansion = (
+  rows: number, nodes: number, J: number, C: number,
+  terms: number, cv: number, cd: number,
+  value: number, tangent: number,
+) => void;
+
 const PAGE = 65536;
 
 function pad4(n: number): number {
@@ -80,8 +86,11 @@ export class SimdKernels {
   private readonly memory: WasmMemory;
   private readonly gemm: Gemm;
   private readonly derivative: DerivativeShared;
+  private readonly gatherTerms: GatherExpansion;
   private f32: Float32Array;
   private pinned: PinnedKernels | null = null;
+  /** Bytes at the start of memory held by an expansion store (see `expansionStore`). */
+  private storeBytes = 0;
 
   constructor(api: WasmApi, bytes: Uint8Array) {
     this.memory = new api.Memory({ initial: 1 });
@@ -89,6 +98,7 @@ export class SimdKernels {
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.gemm = instance.exports.gemm as Gemm;
     this.derivative = instance.exports.derivativeShared as DerivativeShared;
+    this.gatherTerms = instance.exports.gatherExpansion as GatherExpansion;
     this.f32 = new Float32Array(this.memory.buffer);
   }
 
@@ -112,7 +122,7 @@ export class SimdKernels {
   /** Y = X Wᵀ + b for row-major X (rows × nIn) and W (nOut × nIn). */
   forward(x: Float64Array, rows: number, nIn: number, nOut: number, w: Float64Array, b: Float64Array | null, out?: Float64Array): Float64Array {
     const inP = pad4(nIn), outP = pad4(nOut);
-    const arena = new Arena(this.pinned?.end ?? 0);
+    const arena = new Arena(this.pinned?.end ?? this.storeBytes);
     const px = arena.alloc(rows * inP), pwt = arena.alloc(nIn * outP), pb = b ? arena.alloc(outP) : 0, py = arena.alloc(rows * outP);
     const f32 = this.reserve(arena.bytes);
     this.put(f32, px, x, rows, nIn, inP);
@@ -139,7 +149,7 @@ export class SimdKernels {
       for (let r = 0; r < rows; r++) for (let o = 0; o < nOut; o++) gb[o] += gy[r * nOut + o];
     }
     const inP = pad4(nIn), outP = pad4(nOut);
-    const arena = new Arena(this.pinned?.end ?? 0);
+    const arena = new Arena(this.pinned?.end ?? this.storeBytes);
     const pgy = arena.alloc(rows * outP), px = arena.alloc(rows * inP), pgw = arena.alloc(nOut * inP);
     const pw = needInput ? arena.alloc(nOut * inP) : 0, pgx = needInput ? arena.alloc(rows * inP) : 0;
     const f32 = this.reserve(arena.bytes);
@@ -173,7 +183,7 @@ export class SimdKernels {
     let pin = this.pinned;
     if (!pin || pin.key.length !== key.length || pin.key.some((k, i) => k !== key[i])) {
       this.pinned = null;
-      const arena = new Arena();
+      const arena = new Arena(this.storeBytes);
       const pr = arena.alloc(rows + 1), pc = arena.alloc(nnz), pv = arena.alloc(2 * m * nnz);
       this.reserve(arena.bytes);
       const buf = this.memory.buffer;
@@ -190,6 +200,43 @@ export class SimdKernels {
     new Float64Array(buf, pf, rows * cols).set(field.subarray(0, rows * cols));
     this.derivative(rows, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa);
     return new Float64Array(buf, po, rows * cols * m).slice();
+  }
+
+  /**
+   * A float32 array of `floats` values resident at the start of this instance's memory, for
+   * `gatherExpansion`. The view is valid until the next call on this instance (memory may grow):
+   * fill it right away. Use a dedicated instance (`createSimdKernels`) per store.
+   */
+  expansionStore(floats: number): Float32Array {
+    this.pinned = null;
+    const arena = new Arena();
+    arena.alloc(floats);
+    this.storeBytes = arena.bytes;
+    this.reserve(this.storeBytes);
+    return new Float32Array(this.memory.buffer, 0, floats);
+  }
+
+  /**
+   * value[r] = Σ_j cv[j] store[nodes[r], j], tangent[r] = Σ_j cd[j] store[nodes[r], j] (float64,
+   * same sums in the same order as the scalar loops), from the store of `expansionStore`
+   * laid out node-major as (node, term j < J, channel c < C).
+   */
+  gatherExpansion(nodes: ArrayLike<number>, J: number, C: number, cv: Float64Array, cd: Float64Array, wantTangent: boolean): { value: Float64Array; tangent: Float64Array | null } {
+    const rows = nodes.length;
+    if (this.storeBytes === 0) throw new Error("SimdKernels.gatherExpansion: no expansion store");
+    const arena = new Arena(this.storeBytes);
+    const pn = arena.alloc(rows), pcv = arena.alloc(2 * J), pcd = arena.alloc(2 * J), pv = arena.alloc(2 * rows * C), pt = wantTangent ? arena.alloc(2 * rows * C) : 0;
+    this.reserve(arena.bytes);
+    const buf = this.memory.buffer;
+    const idx = new Int32Array(buf, pn, rows);
+    for (let r = 0; r < rows; r++) idx[r] = nodes[r];
+    new Float64Array(buf, pcv, J).set(cv.subarray(0, J));
+    new Float64Array(buf, pcd, J).set(cd.subarray(0, J));
+    this.gatherTerms(rows, pn, J, C, 0, pcv, pcd, pv, pt);
+    return {
+      value: new Float64Array(buf, pv, rows * C).slice(),
+      tangent: wantTangent ? new Float64Array(buf, pt, rows * C).slice() : null,
+    };
   }
 }
 
@@ -210,6 +257,12 @@ export function simdKernels(): SimdKernels | null {
     process.emitWarning(`MARBLE: float32 SIMD kernels unavailable (${unavailableReason}); using the slower JavaScript loops instead`, { code: "MARBLE_NO_SIMD" });
   }
   return cached;
+}
+
+/** A new kernel instance with its own memory (for a resident expansion store), or null without SIMD. */
+export function createSimdKernels(): SimdKernels | null {
+  if (!simdKernels() || !wasmApi) return null;
+  return new SimdKernels(wasmApi, Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64")));
 }
 
 export function simdUnavailableReason(): string {

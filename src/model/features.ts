@@ -27,6 +27,7 @@ import type { SparseMatrix } from "../core/sparse.js";
 import type { MarbleDataset, DiffusionOperator } from "../geometry/types.js";
 import { GradientFeatures } from "./gradient.js";
 import { ScalarDiffusion, VectorDiffusion, clampDiffusionTime } from "./diffusion.js";
+import { createSimdKernels, type SimdKernels } from "../kernels/simd.js";
 
 export interface FeatureRows {
   /** rows × channels */
@@ -262,6 +263,8 @@ export class ExpandedFeatures implements FeatureProvider {
    * contiguous block, so gathering random nodes streams memory instead of touching J far-apart rows.
    */
   private store: Float64Array | Float32Array = new Float64Array(0);
+  /** With float32 storage: a kernel instance whose memory holds the store (undefined until first built). */
+  private simd: SimdKernels | null | undefined = undefined;
   private centre = NaN;
   /** Number of times the expansion was rebuilt (for profiling). */
   recentres = 0;
@@ -269,14 +272,19 @@ export class ExpandedFeatures implements FeatureProvider {
   private readonly useF64: boolean;
 
   /** `tolerance` defaults to 1e-9 with float64 storage and 1e-7 with float32 storage (its own precision is 6e-8). */
-  constructor(grad: GradientFeatures, signal: Matrix, diffusion: ScalarDiffusion, laplacian: SparseMatrix, tolerance?: number) {
+  /**
+   * `storage` overrides the automatic choice (float64 up to 16 M stored values); `simd: false`
+   * keeps float32 gathers in the JavaScript loops (the reference the SIMD kernel is tested against).
+   */
+  constructor(grad: GradientFeatures, signal: Matrix, diffusion: ScalarDiffusion, laplacian: SparseMatrix, tolerance?: number, opts: { storage?: "float32" | "float64"; simd?: boolean } = {}) {
     this.grad = grad;
     this.signal = signal;
     this.diffusion = diffusion;
     this.laplacian = laplacian;
     this.channels = grad.channels;
     this.numNodes = grad.numNodes;
-    this.useF64 = grad.numNodes * grad.channels * EXPANSION_TERMS <= FLOAT64_LIMIT;
+    this.useF64 = opts.storage ? opts.storage === "float64" : grad.numNodes * grad.channels * EXPANSION_TERMS <= FLOAT64_LIMIT;
+    if (opts.simd === false) this.simd = null;
     this.tolerance = tolerance ?? (this.useF64 ? 1e-9 : 1e-7);
     this.normL = infinityNorm(laplacian);
   }
@@ -285,7 +293,9 @@ export class ExpandedFeatures implements FeatureProvider {
     const useF64 = this.useF64;
     let y = this.diffusion.forward(this.signal, t);
     const n = this.numNodes, C = this.channels, J = EXPANSION_TERMS;
-    if (this.store.length !== n * J * C) this.store = useF64 ? new Float64Array(n * J * C) : new Float32Array(n * J * C);
+    if (!useF64 && this.simd === undefined) this.simd = createSimdKernels();
+    if (this.simd) this.store = this.simd.expansionStore(n * J * C);
+    else if (this.store.length !== n * J * C) this.store = useF64 ? new Float64Array(n * J * C) : new Float32Array(n * J * C);
     const store = this.store;
     for (let j = 0; j < J; j++) {
       if (j > 0) y = spmm(this.laplacian, y);
@@ -309,6 +319,7 @@ export class ExpandedFeatures implements FeatureProvider {
     if (!(expansionRemainder(this.normL, tc - this.centre) <= this.tolerance)) this.recentre(tc);
     const C = this.channels, J = EXPANSION_TERMS;
     const { cv, cd } = expansionCoefficients(tc - this.centre);
+    if (this.simd) return this.simd.gatherExpansion(nodes, J, C, cv, cd, wantTangent);
     const value = new Float64Array(nodes.length * C);
     const tangent = wantTangent ? new Float64Array(nodes.length * C) : null;
     // row by row, each term read once for both the value and its t-derivative (same sums, same order as term by term)

@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Random, SparseMatrix } from "../../src/core/index.js";
-import { derivativeStep, derivativeStepLoops } from "../../src/model/gradient.js";
+import { derivativeStep, derivativeStepLoops, GradientFeatures } from "../../src/model/gradient.js";
+import { ExpandedFeatures } from "../../src/model/features.js";
+import { ScalarDiffusion } from "../../src/model/diffusion.js";
+import { buildToyDataset, toyFields } from "./toy-data.js";
 import { linearForward, linearBackward } from "../../src/model/linear.js";
 import { MLP } from "../../src/model/mlp.js";
 import { simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
@@ -129,4 +132,27 @@ test("the SIMD derivative step equals the scalar loops bit for bit (kernels shar
       assert.ok(got.every((v, i) => Object.is(v, want[i])), `rows ${rows}, m ${m}, cols ${cols}`);
     }
   }
+});
+
+test("float32 expansion store: SIMD gathers equal the scalar loops bit for bit and track float64 storage", () => {
+  assert.ok(simdKernels(), `WebAssembly SIMD unavailable: ${simdUnavailableReason()}`);
+  const data = buildToyDataset(toyFields(40, 2), { k: 6 });
+  const make = (storage: "float32" | "float64", simd: boolean) => {
+    const grad = new GradientFeatures(data.kernels, data.numNodes, data.x.cols, { order: 2, includeSelf: true, vecNorm: false });
+    return new ExpandedFeatures(grad, data.x, new ScalarDiffusion(data.diffusion), data.laplacian, 1e-7, { storage, simd });
+  };
+  const fast = make("float32", true), loops = make("float32", false), exact = make("float64", false);
+  const nodes = Int32Array.from([0, 3, 3, 17, 41, 79, 100, data.numNodes - 1]);
+  for (const t of [0.05, 0.2, 0.26, 1.1]) {
+    for (const wantTangent of [true, false]) {
+      const a = fast.gather(nodes, t, wantTangent), b = loops.gather(nodes, t, wantTangent), c = exact.gather(nodes, t, wantTangent);
+      assert.ok(a.value.every((v, i) => Object.is(v, b.value[i])), `value at t=${t}`);
+      assert.equal(a.tangent === null, !wantTangent);
+      if (wantTangent) assert.ok(a.tangent!.every((v, i) => Object.is(v, b.tangent![i])), `tangent at t=${t}`);
+      let scale = 0;
+      for (const v of c.value) scale = Math.max(scale, Math.abs(v));
+      for (let i = 0; i < c.value.length; i++) assert.ok(Math.abs(a.value[i] - c.value[i]) <= 1e-5 * scale, `float32 storage drifts at t=${t}`);
+    }
+  }
+  assert.equal(fast.recentres, loops.recentres);
 });
