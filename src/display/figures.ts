@@ -4,7 +4,7 @@ import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
 import { ValidationError, toMatrix, withDefaults, checkOneOf, checkInteger, checkNumber } from "../core/validate.js";
 import { encodeArray } from "./encode.js";
-import { classicalMDS } from "./mds.js";
+import { classicalMds } from "../postprocessing/mds.js";
 import { CATEGORY_COLORS, heatmapSvg, quiverSvg, rampColor, scatterSvg, strideIndices } from "./svg.js";
 import {
   DISTANCES_MIME,
@@ -389,7 +389,8 @@ export function distanceMatrixBundle(distances: MatrixLike, options?: Partial<Di
   const names = opts.names ?? Array.from({ length: m }, (_, k) => `condition ${k}`);
   if (names.length !== m) throw new ValidationError(`${where}: options.names has ${names.length} names for ${m} conditions`);
   if (opts.groups !== null && opts.groups.length !== m) throw new ValidationError(`${where}: options.groups has ${opts.groups.length} entries for ${m} conditions`);
-  const mds = classicalMDS(dm, 2);
+  // a single condition sits at the origin; otherwise the same classical MDS as the analysis uses
+  const mds = m < 2 ? new Matrix(m, 2) : classicalMds(dm, { nComponents: 2 });
   const payload: DistancesPayload = {
     version: 1,
     kind: "distances",

@@ -12,7 +12,6 @@ export {
 } from "./figures.js";
 export { insideTslab } from "./tslab.js";
 export { encodeArray, decodeArray } from "./encode.js";
-export { classicalMDS } from "./mds.js";
 export {
   FLOWFIELD_MIME,
   LATENT_MIME,

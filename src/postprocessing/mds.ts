@@ -4,7 +4,7 @@
  */
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { Random } from "../core/random.js";
-import { symmetricEigen } from "../core/eigen.js";
+import { eigenDescending } from "../core/pca.js";
 import { toMatrix, withDefaults, checkInteger, checkNumber, ValidationError } from "../core/validate.js";
 
 /** Checks a square, symmetric, non-negative distance matrix with a zero diagonal. */
@@ -45,7 +45,7 @@ export function classicalMds(distances: MatrixLike, options: { nComponents?: num
     total += rowMean[i] / n;
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B.data[i * n + j] = -0.5 * (B.data[i * n + j] - rowMean[i] - rowMean[j] + total);
-  const { values, vectors } = symmetricEigen(B);
+  const { values, vectors } = eigenDescending(B);
   const order = Array.from(values.keys()).sort((p, q) => values[q] - values[p]);
   const out = new Matrix(n, nComponents);
   for (let c = 0; c < nComponents; c++) {

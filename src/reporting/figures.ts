@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../io/atomic.js";
 import { figuresDir } from "./paths.js";
 
 /** A Vega-Lite specification (a plain JSON object). */

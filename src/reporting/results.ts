@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { VERSION } from "../version.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../io/atomic.js";
 import { resultsDir, runMode, type RunMode } from "./paths.js";
 
 /** One reproduced number, with what the paper reports and how it is judged. */

@@ -1,3 +1,4 @@
+import { classicalMds } from "../../src/postprocessing/mds.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
@@ -15,7 +16,6 @@ import {
   insideTslab,
   encodeArray,
   decodeArray,
-  classicalMDS,
   FLOWFIELD_MIME,
   LATENT_MIME,
   DISTANCES_MIME,
@@ -121,12 +121,12 @@ test("latentSpaceBundle reduces wide embeddings by PCA and picks the colouring",
   assert.throws(() => latentSpaceBundle(emb, { clusters: [0.5, ...new Array(n - 1).fill(0)] }), /clusters\[0\]/);
 });
 
-test("classicalMDS recovers planar configurations up to rigid motion", () => {
+test("classical MDS (used by the distance widget) recovers planar configurations up to rigid motion", () => {
   const pts = [[0, 0], [3, 0], [0, 4], [1, 1], [-2, 5]];
   const m = pts.length;
   const d = new Matrix(m, m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) d.set(i, j, Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]));
-  const y = classicalMDS(d, 2);
+  const y = classicalMds(d, { nComponents: 2 });
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) {
       const dij = Math.hypot(y.get(i, 0) - y.get(j, 0), y.get(i, 1) - y.get(j, 1));
