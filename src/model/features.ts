@@ -266,6 +266,7 @@ export class ExpandedFeatures implements FeatureProvider {
   /** With float32 storage: a kernel instance whose memory holds the store (undefined until first built). */
   private simd: SimdKernels | null | undefined = undefined;
   private centre = NaN;
+  private validRadius: number | undefined;
   /** Number of times the expansion was rebuilt (for profiling). */
   recentres = 0;
 
@@ -314,9 +315,31 @@ export class ExpandedFeatures implements FeatureProvider {
     if (tc !== this.centre) this.recentre(tc);
   }
 
+  /** Largest |δ| with the expansion's remainder within tolerance (bisection on the monotone bound). */
+  private radius(): number {
+    if (this.validRadius === undefined) {
+      let lo = 0, hi = 1;
+      while (expansionRemainder(this.normL, hi) <= this.tolerance && hi < 1e6) hi *= 2;
+      for (let k = 0; k < 60; k++) {
+        const mid = (lo + hi) / 2;
+        if (expansionRemainder(this.normL, mid) <= this.tolerance) lo = mid;
+        else hi = mid;
+      }
+      this.validRadius = lo;
+    }
+    return this.validRadius;
+  }
+
   gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows {
     const tc = clampDiffusionTime(t);
-    if (!(expansionRemainder(this.normL, tc - this.centre) <= this.tolerance)) this.recentre(tc);
+    if (!(expansionRemainder(this.normL, tc - this.centre) <= this.tolerance)) {
+      // t drifts steadily while it is learned: centre the new expansion ahead of t in the
+      // direction it moved, so t stays within tolerance for about twice as long (t itself sits
+      // at 0.9 of the valid radius from the centre, still within tolerance)
+      const moved = Number.isNaN(this.centre) ? 0 : Math.sign(tc - this.centre);
+      const ahead = clampDiffusionTime(tc + 0.9 * moved * this.radius());
+      this.recentre(expansionRemainder(this.normL, tc - ahead) <= this.tolerance ? ahead : tc);
+    }
     const C = this.channels, J = EXPANSION_TERMS;
     const { cv, cd } = expansionCoefficients(tc - this.centre);
     if (this.simd) return this.simd.gatherExpansion(nodes, J, C, cv, cd, wantTangent);
