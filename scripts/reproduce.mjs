@@ -298,7 +298,13 @@ export async function main(argv = process.argv.slice(2)) {
     console.error(`reproduce: ${err.message}`);
     return 1;
   }
-  const py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  let py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  if (py.status !== 0) {
+    // a fresh machine: install Debian's Jupyter (as root; otherwise the script prints the command)
+    console.log("reproduce: Debian's Jupyter packages are missing; running scripts/setup-system.sh");
+    spawnSync("bash", [join(root, "scripts", "setup-system.sh")], { stdio: "inherit" });
+    py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  }
   if (py.status !== 0) {
     console.error(`reproduce: ${PYTHON} cannot import nbclient/nbformat; install Debian's Jupyter packages with \`bash scripts/setup-system.sh\` (as root)`);
     return 1;
