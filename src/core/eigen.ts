@@ -1,6 +1,48 @@
 import { Matrix } from "./matrix.js";
 
 /**
+ * In-place cyclic Jacobi for a small symmetric d × d matrix A (destroyed): eigenvalues into vals,
+ * eigenvectors as the columns of vecs, unsorted. Allocation-free, with a relative stopping rule, so
+ * per-node callers (local frames: n calls) can reuse their buffers.
+ */
+export function jacobiEigenInPlace(A: Float64Array, d: number, vals: Float64Array, vecs: Float64Array, maxSweeps = 100): void {
+  vecs.fill(0);
+  for (let a = 0; a < d; a++) vecs[a * d + a] = 1;
+  let scale = 0;
+  for (let q = 0; q < d * d; q++) scale += A[q] * A[q];
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    let off = 0;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += A[p * d + q] * A[p * d + q];
+    if (off <= 1e-32 * scale || off === 0) break;
+    for (let p = 0; p < d - 1; p++) {
+      for (let q = p + 1; q < d; q++) {
+        const apq = A[p * d + q];
+        if (apq === 0) continue;
+        const theta = (A[q * d + q] - A[p * d + p]) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let k = 0; k < d; k++) {
+          const akp = A[k * d + p], akq = A[k * d + q];
+          A[k * d + p] = c * akp - s * akq;
+          A[k * d + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < d; k++) {
+          const apk = A[p * d + k], aqk = A[q * d + k];
+          A[p * d + k] = c * apk - s * aqk;
+          A[q * d + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < d; k++) {
+          const vkp = vecs[k * d + p], vkq = vecs[k * d + q];
+          vecs[k * d + p] = c * vkp - s * vkq;
+          vecs[k * d + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  for (let a = 0; a < d; a++) vals[a] = A[a * d + a];
+}
+
+/**
  * Small dense symmetric eigendecomposition (cyclic Jacobi). Meant for d × d blocks
  * (frames, covariances, Procrustes), never for graph-sized matrices.
  * Returns eigenvalues in descending order and eigenvectors as the columns of `vectors`.
@@ -8,45 +50,14 @@ import { Matrix } from "./matrix.js";
 export function symmetricEigen(a: Matrix, maxSweeps = 100): { values: Float64Array; vectors: Matrix } {
   const n = a.rows;
   if (a.cols !== n) throw new RangeError(`symmetricEigen: matrix must be square, got ${a.rows} × ${a.cols}`);
-  const A = a.data.slice();
+  const vals = new Float64Array(n);
   const V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p * n + q] * A[p * n + q];
-    if (off < 1e-30) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const app = A[p * n + p], aqq = A[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p], akq = A[k * n + q];
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k], aqk = A[q * n + k];
-          A[p * n + k] = c * apk - s * aqk;
-          A[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p], vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => A[j * n + j] - A[i * n + i]);
+  jacobiEigenInPlace(a.data.slice(), n, vals, V, maxSweeps);
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => vals[j] - vals[i]);
   const values = new Float64Array(n);
   const vectors = new Matrix(n, n);
   order.forEach((src, dst) => {
-    values[dst] = A[src * n + src];
+    values[dst] = vals[src];
     for (let k = 0; k < n; k++) vectors.data[k * n + dst] = V[k * n + src];
   });
   return { values, vectors };

@@ -1,5 +1,6 @@
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import type { SparseMatrix } from "../core/sparse.js";
+import { jacobiEigenInPlace } from "../core/eigen.js";
 import { toMatrix, checkInteger, checkNumber, ValidationError } from "../core/validate.js";
 import { GeodesicNeighbourhood } from "./geodesic.js";
 import { bandwidthOrder } from "./ordering.js";
@@ -49,7 +50,7 @@ export function localFrames(points: MatrixLike, adjacency: SparseMatrix, numNeig
       }
     }
     for (let s = 0; s < d; s++) for (let t = 0; t < s; t++) C[s * d + t] = C[t * d + s];
-    jacobiEigen(C, d, vals, vecs);
+    jacobiEigenInPlace(C, d, vals, vecs, 50);
     // descending eigenvalues: σ_a² and right singular vectors of the centred neighbourhood
     for (let a = 0; a < d; a++) order[a] = a;
     order.sort((x, y) => vals[y] - vals[x]);
@@ -174,46 +175,4 @@ export function determinant(a: Matrix): number {
     }
   }
   return det;
-}
-
-/**
- * In-place cyclic Jacobi for a small symmetric d × d matrix A (destroyed): eigenvalues into vals,
- * eigenvectors as the columns of vecs. Allocation-free, with a relative stopping rule, for the
- * per-node covariances (called n times).
- */
-function jacobiEigen(A: Float64Array, d: number, vals: Float64Array, vecs: Float64Array): void {
-  vecs.fill(0);
-  for (let a = 0; a < d; a++) vecs[a * d + a] = 1;
-  let scale = 0;
-  for (let q = 0; q < d * d; q++) scale += A[q] * A[q];
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += A[p * d + q] * A[p * d + q];
-    if (off <= 1e-32 * scale || off === 0) break;
-    for (let p = 0; p < d - 1; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = A[p * d + q];
-        if (apq === 0) continue;
-        const theta = (A[q * d + q] - A[p * d + p]) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = A[k * d + p], akq = A[k * d + q];
-          A[k * d + p] = c * akp - s * akq;
-          A[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = A[p * d + k], aqk = A[q * d + k];
-          A[p * d + k] = c * apk - s * aqk;
-          A[q * d + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = vecs[k * d + p], vkq = vecs[k * d + q];
-          vecs[k * d + p] = c * vkp - s * vkq;
-          vecs[k * d + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  for (let a = 0; a < d; a++) vals[a] = A[a * d + a];
 }
