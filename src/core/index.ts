@@ -1,4 +1,4 @@
-export { Matrix, matmul, matmulTransA, colMeans, vstack, rowDistance2, type MatrixLike } from "./matrix.js";
+export { Matrix, isMatrixList, matmul, matmulTransA, colMeans, vstack, rowDistance2, type MatrixLike } from "./matrix.js";
 export { SparseMatrix, spmv, spmm, spmmTransposed } from "./sparse.js";
 export { Random } from "./random.js";
 export { symmetricEigen, jacobiEigenInPlace, svd } from "./eigen.js";

@@ -122,6 +122,22 @@ export class Matrix {
 /** Anything the public API accepts as a matrix. */
 export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
 
+/**
+ * True when `x` is a list of matrices (one per condition) rather than one matrix: a list whose first
+ * element is a Matrix or a list of rows (arrays or typed arrays). An empty array is an empty list.
+ */
+export function isMatrixList(x: unknown): x is MatrixLike[] {
+  if (x instanceof Matrix || !Array.isArray(x)) return false;
+  if (x.length === 0) return true;
+  const first = x[0] as unknown;
+  if (first instanceof Matrix) return true;
+  if (first && typeof first === "object" && typeof (first as ArrayLike<unknown>).length === "number") {
+    const inner = (first as ArrayLike<unknown>)[0];
+    return inner !== null && typeof inner === "object";
+  }
+  return false;
+}
+
 /** C = A · B (dense). */
 export function matmul(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) throw new RangeError(`matmul: inner dimensions differ (${a.rows}×${a.cols} · ${b.rows}×${b.cols})`);

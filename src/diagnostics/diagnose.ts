@@ -3,7 +3,7 @@
  * 3 components: raise k to ≥ 24 or reduce to ≤ 20 PCA dimensions") instead of a NaN loss later.
  * Everything here is sparse or per-point; nothing forms an n × n matrix.
  */
-import { Matrix, type MatrixLike } from "../core/matrix.js";
+import { Matrix, isMatrixList, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
 import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber } from "../core/validate.js";
 import { proximityGraph, type GraphType } from "../geometry/graph.js";
@@ -82,12 +82,7 @@ const DEFAULTS: Required<DiagnoseOptions> = {
 };
 
 function asList(x: MatrixLike | MatrixLike[]): MatrixLike[] {
-  if (x instanceof Matrix) return [x];
-  const arr = x as ArrayLike<unknown>;
-  if (arr.length > 0 && (arr[0] instanceof Matrix || Array.isArray((arr[0] as unknown[])[0]) || ArrayBuffer.isView((arr[0] as unknown[])[0]))) {
-    return Array.from(arr as ArrayLike<MatrixLike>);
-  }
-  return [x as MatrixLike];
+  return isMatrixList(x) ? Array.from(x) : [x as MatrixLike];
 }
 
 interface GraphCheck {

@@ -1,6 +1,6 @@
 // Builders of MarbleLab's rich outputs: a payload for the JupyterLab extension plus
 // text/plain and image/svg+xml fallbacks, in one MIME bundle.
-import { Matrix, type MatrixLike } from "../core/matrix.js";
+import { Matrix, isMatrixList, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
 import { ValidationError, toMatrix, withDefaults, checkOneOf, checkInteger, checkNumber } from "../core/validate.js";
 import { encodeArray } from "./encode.js";
@@ -100,13 +100,6 @@ const DISTANCE_DEFAULTS: DistanceMatrixOptions = {
 };
 
 /** True for a list of matrices (number[][][] or Matrix[]) rather than one matrix. */
-function isMatrixList(x: unknown): x is MatrixLike[] {
-  if (!Array.isArray(x) || x.length === 0) return false;
-  const first = x[0];
-  if (first instanceof Matrix) return true;
-  return Array.isArray(first) && first.length > 0 && (Array.isArray(first[0]) || ArrayBuffer.isView(first[0]));
-}
-
 /** Resolves per-row conditions (indices or names) into int32 indices and a name list. */
 function resolveConditions(n: number, conditions: ArrayLike<number> | string[] | null, names: string[] | null, where: string): { index: Int32Array; names: string[] } {
   const index = new Int32Array(n);
@@ -180,6 +173,7 @@ export function flowFieldBundle(positions: MatrixLike | MatrixLike[], vectors: M
     if (!isMatrixList(positions) || !isMatrixList(vectors) || positions.length !== vectors.length) {
       throw new ValidationError(`${where}: positions and vectors must both be lists of the same length (one matrix per condition) or both single matrices`);
     }
+    if (positions.length === 0) throw new ValidationError(`${where}: positions and vectors are empty lists; pass at least one condition`);
     if (opts.conditions !== null) throw new ValidationError(`${where}: options.conditions is implied by the lists of matrices; drop it`);
     const ps = positions.map((p, k) => toMatrix(p, `${where}: positions[${k}]`));
     const vs = vectors.map((v, k) => toMatrix(v, `${where}: vectors[${k}]`, { rows: ps[k].rows, cols: ps[k].cols }));

@@ -1,4 +1,4 @@
-import { Matrix, type MatrixLike } from "../core/matrix.js";
+import { Matrix, isMatrixList, type MatrixLike } from "../core/matrix.js";
 import type { SparseMatrix } from "../core/sparse.js";
 import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf } from "../core/validate.js";
 import type { MarbleDataset } from "./types.js";
@@ -63,18 +63,6 @@ const DEFAULTS: Required<ConstructDatasetOptions> = {
   seed: 0,
 };
 
-function isList(x: unknown): x is MatrixLike[] {
-  if (x instanceof Matrix || !Array.isArray(x)) return false;
-  if (x.length === 0) return true;
-  const first = x[0] as unknown;
-  if (first instanceof Matrix) return true;
-  if (first && typeof first === "object" && typeof (first as ArrayLike<unknown>).length === "number") {
-    const inner = (first as ArrayLike<unknown>)[0];
-    return inner !== null && typeof inner === "object";
-  }
-  return false;
-}
-
 function splitPerPoint<T>(v: PerPoint<T>, sizes: number[], name: string): ArrayLike<T>[] {
   const total = sizes.reduce((a, b) => a + b, 0);
   const asList = Array.isArray(v) && v.length > 0 && v[0] !== null && typeof v[0] === "object";
@@ -123,9 +111,9 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
   }
   if (o.numberOfEigenvectors !== null) checkInteger(o.numberOfEigenvectors, "numberOfEigenvectors", 1);
 
-  const single = !isList(o.anchor);
+  const single = !isMatrixList(o.anchor);
   const anchorsIn = single ? [o.anchor as MatrixLike] : (o.anchor as MatrixLike[]);
-  const vectorsIn = isList(o.vector) ? (o.vector as MatrixLike[]) : [o.vector as MatrixLike];
+  const vectorsIn = isMatrixList(o.vector) ? (o.vector as MatrixLike[]) : [o.vector as MatrixLike];
   if (anchorsIn.length === 0) throw new ValidationError("anchor: empty list; pass at least one condition");
   if (vectorsIn.length !== anchorsIn.length) throw new ValidationError(`vector: got ${vectorsIn.length} matrices for ${anchorsIn.length} anchor matrices; pass one per condition`);
   const name = (base: string, c: number): string => (single ? base : `${base}[${c}]`);

@@ -1,4 +1,4 @@
-import { Matrix, vstack, type MatrixLike } from "../core/matrix.js";
+import { Matrix, isMatrixList, vstack, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
 import { ValidationError, toMatrix } from "../core/validate.js";
 
@@ -22,14 +22,4 @@ export function pcaFitApply(
   const pca = new PCA({ nComponents }).fit(parts.length === 1 ? parts[0] : vstack(parts));
   const projected = applyTo.map((m, i) => pca.transform(toMatrix(m, `pcaFitApply applyTo[${i}]`, { cols })));
   return { pca, projected };
-}
-
-function isMatrixList(x: MatrixLike | MatrixLike[]): x is MatrixLike[] {
-  if (x instanceof Matrix) return false;
-  const arr = x as ArrayLike<unknown>;
-  if (arr.length === 0) return true;
-  const first = arr[0];
-  if (first instanceof Matrix) return true;
-  // number[][][]: the first element is itself a list of rows
-  return Array.isArray(first) && first.length > 0 && typeof (first as unknown[])[0] !== "number";
 }
