@@ -70,30 +70,33 @@ test("same seed gives bitwise-identical embeddings; another seed does not", () =
   }
 });
 
-test("transform embeds every bin with CEBRA's replicate padding, independent of chunking", () => {
-  const C = 4, n = 40;
-  const rng = new Random(2);
-  const X = new Matrix(n, C, Float64Array.from({ length: n * C }, () => rng.normal()));
-  const model = new ContrastiveEmbedder({ conditional: "time", iterations: 2, batchSize: 8, hiddenUnits: 6, outputDimension: 3, timeOffset: 2 }).fit(X);
-  const whole = model.transform(X);
-  assert.equal(whole.rows, n);
-  assert.equal(whole.cols, 3);
-  const chunked = new ContrastiveEmbedder({ ...model.params, transformChunk: 7 }).fit(X).transform(X);
-  assert.deepEqual(chunked.data, whole.data);
-  // Row t is the network applied to rows [t − 5, t + 5), indices clamped to the data.
-  const net = (model as unknown as { network: Float64Array[] }).network;
-  const shape = { inChannels: C, hidden: 6, outDim: 3 };
-  for (const t of [0, 3, 20, n - 1]) {
-    const win = new Float64Array(10 * C);
-    for (let r = 0; r < 10; r++) win.set(X.row(Math.min(n - 1, Math.max(0, t - 5 + r))), r * C);
-    const e = encoderForward(net, shape, win, 1, 10).embedding;
-    for (let c = 0; c < 3; c++) assert.ok(Math.abs(e[c] - whole.get(t, c)) < 1e-12, `row ${t}`);
-  }
-  for (let t = 0; t < n; t++) {
-    const r = whole.row(t);
-    assert.ok(Math.abs(Math.hypot(...r) - 1) < 1e-12);
-  }
-});
+for (const [precision, tolerance] of [["float64", 1e-12], ["float32", 1e-5]] as const) {
+  test(`transform embeds every bin with CEBRA's replicate padding, independent of chunking (${precision})`, () => {
+    const C = 4, n = 40;
+    const rng = new Random(2);
+    const X = new Matrix(n, C, Float64Array.from({ length: n * C }, () => rng.normal()));
+    const model = new ContrastiveEmbedder({ conditional: "time", iterations: 2, batchSize: 8, hiddenUnits: 6, outputDimension: 3, timeOffset: 2, precision }).fit(X);
+    const whole = model.transform(X);
+    assert.equal(whole.rows, n);
+    assert.equal(whole.cols, 3);
+    const chunked = new ContrastiveEmbedder({ ...model.params, transformChunk: 7 }).fit(X).transform(X);
+    assert.deepEqual(chunked.data, whole.data);
+    // Row t is the network applied to rows [t − 5, t + 5), indices clamped to the data
+    // (float32: the products are rounded to float32, so the float64 reference agrees to ~1e-7).
+    const net = (model as unknown as { network: Float64Array[] }).network;
+    const shape = { inChannels: C, hidden: 6, outDim: 3 };
+    for (const t of [0, 3, 20, n - 1]) {
+      const win = new Float64Array(10 * C);
+      for (let r = 0; r < 10; r++) win.set(X.row(Math.min(n - 1, Math.max(0, t - 5 + r))), r * C);
+      const e = encoderForward(net, shape, win, 1, 10).embedding;
+      for (let c = 0; c < 3; c++) assert.ok(Math.abs(e[c] - whole.get(t, c)) < tolerance, `row ${t}: ${e[c]} vs ${whole.get(t, c)}`);
+    }
+    for (let t = 0; t < n; t++) {
+      const r = whole.row(t);
+      assert.ok(Math.abs(Math.hypot(...r) - 1) < 1e-12);
+    }
+  });
+}
 
 test("samplers follow CEBRA's conditionals", () => {
   const rng = new Random(4);

@@ -79,3 +79,60 @@ export function infoNce(
   uniform /= n;
   return { loss: align + uniform, alignment: align, uniformity: uniform };
 }
+
+/** The two batch products of InfoNCE as float32 SIMD matrix products (see `infoNceFloat32`). */
+export interface SimilarityProducts {
+  /** out (n × m) = A Bᵀ for A n × d, B m × d. */
+  forward(x: Float64Array, rows: number, nIn: number, nOut: number, w: Float64Array, b: Float64Array | null, out?: Float64Array): Float64Array;
+  /** gw (m × d) += Gᵀ A; returns G B (n × d). */
+  backward(x: Float64Array, gy: Float64Array, rows: number, nIn: number, nOut: number, w: Float64Array, gw: Float64Array, gb: Float64Array | null, needInput: boolean): Float64Array | null;
+}
+
+/**
+ * `infoNce` with the n × m similarities and the two gradient products run as float32 matrix
+ * products on `kernels` (the rest — softmax, sums, the positive term — in float64). Same
+ * loss and gradients up to float32 rounding of the products; `scratch` (n · m) is reused.
+ */
+export function infoNceFloat32(
+  kernels: SimilarityProducts,
+  ref: Float64Array, pos: Float64Array, neg: Float64Array,
+  n: number, m: number, d: number, temperature: number,
+  grads: InfoNceGradients, scratch: Float64Array,
+): InfoNceResult {
+  const invT = 1 / temperature;
+  const s = kernels.forward(ref, n, d, m, neg, null, scratch);
+  let align = 0, uniform = 0;
+  const scale = invT / n;
+  for (let i = 0; i < n; i++) {
+    const ri = i * d, si = i * m;
+    let sp = 0;
+    for (let k = 0; k < d; k++) sp += ref[ri + k] * pos[ri + k];
+    align -= sp * invT;
+    let max = -Infinity;
+    for (let j = 0; j < m; j++) {
+      const v = s[si + j] * invT;
+      s[si + j] = v;
+      if (v > max) max = v;
+    }
+    let z = 0;
+    for (let j = 0; j < m; j++) {
+      const e = Math.exp(s[si + j] - max);
+      s[si + j] = e;
+      z += e;
+    }
+    uniform += max + Math.log(z);
+    // s becomes ∂loss/∂similarity (before the 1/τ): softmax weight × invT / n.
+    const w = scale / z;
+    for (let j = 0; j < m; j++) s[si + j] *= w;
+  }
+  grads.negative.fill(0, 0, m * d);
+  const fromNegatives = kernels.backward(ref, s, n, d, m, neg, grads.negative, null, true)!;
+  const gr = grads.reference, gp = grads.positive;
+  for (let i = 0; i < n * d; i++) {
+    gr[i] = fromNegatives[i] - pos[i] * scale;
+    gp[i] = -ref[i] * scale;
+  }
+  align /= n;
+  uniform /= n;
+  return { loss: align + uniform, alignment: align, uniformity: uniform };
+}
