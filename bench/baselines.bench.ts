@@ -73,7 +73,56 @@ const contrastive = (conditional: "time" | "behaviour") => new ContrastiveEmbedd
   batchSize: BATCH, iterations: ITERATIONS, learningRate: LEARNING_RATE, seed: 0,
 });
 
+/**
+ * CPU time of one training step (sample, forward, InfoNCE, backward, Adam) of CEBRA's
+ * hippocampus configuration on achilles' smoothed rates (8142 training bins × 120 neurons):
+ * batch 512 (1536 windows of 10 bins), 32 hidden channels, 32-D output. The fit's time with 0
+ * steps (initialisation, sampler set-up) is subtracted; `steps` are averaged after 3 warm-up
+ * steps. CPU seconds, so another process on the same core does not count, but a shared machine
+ * still makes them noisy (memory bandwidth, frequency).
+ */
+function contrastiveStep(precision: "float32" | "float64", steps: number): Record<string, string | number> {
+  const split = achillesSplit();
+  const make = (iterations: number) => new ContrastiveEmbedder({
+    conditional: "behaviour", outputDimension: 32, hiddenUnits: 32, temperature: 1, timeOffset: 10,
+    batchSize: 512, iterations, learningRate: 3e-4, seed: 0, precision,
+  });
+  const cpu = (f: () => void) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
+  make(3).fit(split.rates.train, split.behaviour);
+  const setup = cpu(() => make(0).fit(split.rates.train, split.behaviour));
+  const total = cpu(() => make(steps).fit(split.rates.train, split.behaviour));
+  const perStep = (total - setup) / steps;
+  return {
+    precision, steps, cpuSecondsPerStep: Number(perStep.toFixed(4)),
+    projected10000StepsMin: Number((perStep * 10000 / 60).toFixed(1)),
+  };
+}
+
+/** A whole fit at CEBRA's full settings (10 000 steps × 512); opt-in, it takes a quarter of an hour. */
+function contrastiveFullFit(): Record<string, string | number> {
+  if (process.env.BASELINES_BENCH_FULL !== "1") return { skipped: "set BASELINES_BENCH_FULL=1 (about 15 min)" };
+  const split = achillesSplit();
+  const model = new ContrastiveEmbedder({
+    conditional: "behaviour", outputDimension: 32, hiddenUnits: 32, temperature: 1, timeOffset: 10,
+    batchSize: 512, iterations: 10000, learningRate: 3e-4, seed: 0,
+  });
+  const c0 = process.cpuUsage();
+  model.fit(split.rates.train, split.behaviour);
+  const c = process.cpuUsage(c0);
+  const h = model.lossHistory;
+  const tail = h.subarray(h.length - 100);
+  return { cpuSeconds: Number(((c.user + c.system) / 1e6).toFixed(0)), loss: `${h[0].toFixed(3)} → ${(tail.reduce((a, b) => a + b, 0) / tail.length).toFixed(3)}` };
+}
+
 export const cases: BenchCase[] = [
+  { name: "contrastive step, batch 512, achilles 120 ch → 32-D: float32 SIMD", target: "≤ 0.1 s", run: () => contrastiveStep("float32", 40) },
+  { name: "contrastive step, batch 512, achilles 120 ch → 32-D: float64 reference", run: () => contrastiveStep("float64", 4) },
+  { name: "contrastive full fit, 10 000 × 512, achilles (opt-in)", target: "≤ 20 min", run: () => contrastiveFullFit() },
   { name: "achilles k-NN: raw smoothed rates", target: "paper: —", run: () => run("rates", "raw rates", new RawRatesEmbedder()) },
   { name: "achilles k-NN: PCA-20", target: "MARBLE paper 0.047 m", run: () => run("rates", "PCA-20", new PcaEmbedder({ nComponents: 20 })) },
   { name: "achilles k-NN: UMAP-8 of PCA-20", run: () => run("pca20", "UMAP-8", new UmapEmbedder({ nComponents: 8, nNeighbors: 15, minDist: 0.1, seed: 0 })) },
