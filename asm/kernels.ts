@@ -99,39 +99,64 @@ export function gemm(
 
 // Directional-derivative step for m kernels sharing one sparsity pattern (float64, exact):
 //   out[i, c·m + a] = Σ_p vals[a·nnz + p] · field[colIdx[p], c]   over the entries p of row i,
-// summed in entry order, so results equal the scalar loops bit for bit. `acc` is scratch for
-// m·cols values; rowPtr/colIdx are i32 arrays, everything else f64.
+// summed in entry order from zero, so results equal the scalar loops bit for bit. rowPtr/colIdx
+// are i32 arrays, everything else f64. For each direction and block of eight channels the sums
+// stay in registers over the row's entries (the neighbour rows are re-read from cache) rather
+// than a scratch row loaded and stored for every entry. `_acc` is unused (kept for the signature).
 export function derivativeShared(
   rows: i32, cols: i32, m: i32, nnz: i32,
   rowPtr: usize, colIdx: usize, vals: usize,
-  field: usize, out: usize, acc: usize,
+  field: usize, out: usize, _acc: usize,
 ): void {
   const rowBytes = <usize>cols << 3;
-  const pairs = cols & ~1;
+  const outStride = <usize>m << 3;
   for (let i = 0; i < rows; i++) {
-    memory.fill(acc, 0, <usize>(m * cols) << 3);
     const p0 = load<i32>(rowPtr + (<usize>i << 2)), p1 = load<i32>(rowPtr + (<usize>(i + 1) << 2));
-    for (let p = p0; p < p1; p++) {
-      const xj = field + <usize>load<i32>(colIdx + (<usize>p << 2)) * rowBytes;
-      for (let a = 0; a < m; a++) {
-        const va = load<f64>(vals + ((<usize>a * <usize>nnz + <usize>p) << 3));
-        const vv = f64x2.splat(va);
-        const ao = acc + <usize>a * rowBytes;
-        let c = 0;
-        for (; c < pairs; c += 2) {
-          const q = ao + (<usize>c << 3);
-          v128.store(q, f64x2.add(v128.load(q), f64x2.mul(vv, v128.load(xj + (<usize>c << 3)))));
-        }
-        if (c < cols) {
-          const q = ao + (<usize>c << 3);
-          store<f64>(q, load<f64>(q) + va * load<f64>(xj + (<usize>c << 3)));
-        }
-      }
-    }
     const oi = out + <usize>i * rowBytes * <usize>m;
     for (let a = 0; a < m; a++) {
-      const ao = acc + <usize>a * rowBytes;
-      for (let c = 0; c < cols; c++) store<f64>(oi + ((<usize>(c * m + a)) << 3), load<f64>(ao + (<usize>c << 3)));
+      const va0 = vals + (<usize>a * <usize>nnz << 3);
+      const oa = oi + (<usize>a << 3);
+      let c = 0;
+      for (; c + 8 <= cols; c += 8) {
+        let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+        const off = <usize>c << 3;
+        for (let p = p0; p < p1; p++) {
+          const xj = field + <usize>load<i32>(colIdx + (<usize>p << 2)) * rowBytes + off;
+          const v = f64x2.splat(load<f64>(va0 + (<usize>p << 3)));
+          s0 = f64x2.add(s0, f64x2.mul(v, v128.load(xj)));
+          s1 = f64x2.add(s1, f64x2.mul(v, v128.load(xj, 16)));
+          s2 = f64x2.add(s2, f64x2.mul(v, v128.load(xj, 32)));
+          s3 = f64x2.add(s3, f64x2.mul(v, v128.load(xj, 48)));
+        }
+        const q = oa + <usize>c * outStride;
+        store<f64>(q, f64x2.extract_lane(s0, 0));
+        store<f64>(q + outStride, f64x2.extract_lane(s0, 1));
+        store<f64>(q + 2 * outStride, f64x2.extract_lane(s1, 0));
+        store<f64>(q + 3 * outStride, f64x2.extract_lane(s1, 1));
+        store<f64>(q + 4 * outStride, f64x2.extract_lane(s2, 0));
+        store<f64>(q + 5 * outStride, f64x2.extract_lane(s2, 1));
+        store<f64>(q + 6 * outStride, f64x2.extract_lane(s3, 0));
+        store<f64>(q + 7 * outStride, f64x2.extract_lane(s3, 1));
+      }
+      for (; c + 2 <= cols; c += 2) {
+        let s0 = f64x2.splat(0);
+        const off = <usize>c << 3;
+        for (let p = p0; p < p1; p++) {
+          const xj = field + <usize>load<i32>(colIdx + (<usize>p << 2)) * rowBytes + off;
+          s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(va0 + (<usize>p << 3))), v128.load(xj)));
+        }
+        const q = oa + <usize>c * outStride;
+        store<f64>(q, f64x2.extract_lane(s0, 0));
+        store<f64>(q + outStride, f64x2.extract_lane(s0, 1));
+      }
+      if (c < cols) {
+        let s = 0.0;
+        const off = <usize>c << 3;
+        for (let p = p0; p < p1; p++) {
+          s += load<f64>(va0 + (<usize>p << 3)) * load<f64>(field + <usize>load<i32>(colIdx + (<usize>p << 2)) * rowBytes + off);
+        }
+        store<f64>(oa + <usize>c * outStride, s);
+      }
     }
   }
 }
@@ -139,7 +164,8 @@ export function derivativeShared(
 // Rows of a heat-kernel expansion stored node-major in float32 (node, term, channel):
 //   value[r, c] = Σ_j cv[j] · terms[nodes[r], j, c],  tangent[r, c] = Σ_j cd[j] · terms[nodes[r], j, c]
 // in float64, j ascending, skipping zero coefficients exactly as the scalar loops do (bitwise equal).
-// `tangent` may be 0 (not wanted).
+// `tangent` may be 0 (not wanted). Four channels at a time with the sums in registers across
+// the J terms (the node's terms are one contiguous block), stored once per block.
 export function gatherExpansion(
   rows: i32, nodes: usize, J: i32, C: i32,
   terms: usize, cv: usize, cd: usize,
@@ -147,38 +173,188 @@ export function gatherExpansion(
 ): void {
   const quads = C & ~3;
   const rowBytes = <usize>C << 3;
+  const termBytes = <usize>C << 2;
   for (let r = 0; r < rows; r++) {
     const node = <usize>load<i32>(nodes + (<usize>r << 2));
+    const block = terms + node * <usize>J * termBytes;
     const vo = value + <usize>r * rowBytes;
     const to = tangent + <usize>r * rowBytes;
-    memory.fill(vo, 0, rowBytes);
-    if (tangent) memory.fill(to, 0, rowBytes);
-    for (let j = 0; j < J; j++) {
-      const term = terms + ((node * <usize>J + <usize>j) * <usize>C << 2);
-      const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
-      const useA = a != 0, useB = tangent != 0 && b != 0;
-      const va = f64x2.splat(a), vb = f64x2.splat(b);
-      let c = 0;
-      for (; c < quads; c += 4) {
-        const x = v128.load(term + (<usize>c << 2));
+    let c = 0;
+    for (; c < quads; c += 4) {
+      let v0 = f64x2.splat(0), v1 = f64x2.splat(0), t0 = f64x2.splat(0), t1 = f64x2.splat(0);
+      let p = block + (<usize>c << 2);
+      for (let j = 0; j < J; j++) {
+        const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+        const x = v128.load(p);
         const lo = f64x2.promote_low_f32x4(x);
         const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3));
-        const off = <usize>c << 3;
-        if (useA) {
-          v128.store(vo + off, f64x2.add(v128.load(vo + off), f64x2.mul(va, lo)));
-          v128.store(vo + off, f64x2.add(v128.load(vo + off, 16), f64x2.mul(va, hi)), 16);
+        if (a != 0) {
+          const va = f64x2.splat(a);
+          v0 = f64x2.add(v0, f64x2.mul(va, lo));
+          v1 = f64x2.add(v1, f64x2.mul(va, hi));
         }
-        if (useB) {
-          v128.store(to + off, f64x2.add(v128.load(to + off), f64x2.mul(vb, lo)));
-          v128.store(to + off, f64x2.add(v128.load(to + off, 16), f64x2.mul(vb, hi)), 16);
+        if (tangent != 0 && b != 0) {
+          const vb = f64x2.splat(b);
+          t0 = f64x2.add(t0, f64x2.mul(vb, lo));
+          t1 = f64x2.add(t1, f64x2.mul(vb, hi));
         }
+        p += termBytes;
       }
-      for (; c < C; c++) {
-        const x = <f64>load<f32>(term + (<usize>c << 2));
-        const off = <usize>c << 3;
-        if (useA) store<f64>(vo + off, load<f64>(vo + off) + a * x);
-        if (useB) store<f64>(to + off, load<f64>(to + off) + b * x);
+      const off = <usize>c << 3;
+      v128.store(vo + off, v0);
+      v128.store(vo + off, v1, 16);
+      if (tangent) {
+        v128.store(to + off, t0);
+        v128.store(to + off, t1, 16);
       }
+    }
+    for (; c < C; c++) {
+      let sv = 0.0, st = 0.0;
+      let p = block + (<usize>c << 2);
+      for (let j = 0; j < J; j++) {
+        const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+        const x = <f64>load<f32>(p);
+        if (a != 0) sv += a * x;
+        if (tangent != 0 && b != 0) st += b * x;
+        p += termBytes;
+      }
+      store<f64>(vo + (<usize>c << 3), sv);
+      if (tangent) store<f64>(to + (<usize>c << 3), st);
+    }
+  }
+}
+
+// ---- Elementwise kernels of the resident float32 MLP (src/model/mlp-f32.ts) ----
+// Arithmetic in float64 exactly as the JavaScript reference writes it (same operations in the
+// same order, no fused multiply-adds), so results are bit for bit those of the loops in
+// src/model/batchnorm.ts and src/model/activation.ts; float32 buffers hold rows of stride ld.
+
+// dst (f32, stride ldd) = src (f64, stride lds), rows × cols, rounded to nearest.
+export function narrowRows(src: usize, lds: i32, dst: usize, ldd: i32, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + (<usize>(r * lds) << 3), d = dst + (<usize>(r * ldd) << 2);
+    for (let c = 0; c < cols; c++) store<f32>(d + (<usize>c << 2), <f32>load<f64>(s + (<usize>c << 3)));
+  }
+}
+
+// dst (f64, stride ldd) = src (f32, stride lds), rows × cols (exact).
+export function widenRows(src: usize, lds: i32, dst: usize, ldd: i32, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + (<usize>(r * lds) << 2), d = dst + (<usize>(r * ldd) << 3);
+    for (let c = 0; c < cols; c++) store<f64>(d + (<usize>c << 3), <f64>load<f32>(s + (<usize>c << 2)));
+  }
+}
+
+// acc (f64, stride ldd) += src (f32, stride lds), rows × cols: float32 gradients into float64 sums.
+export function accumulateRows(src: usize, lds: i32, acc: usize, ldd: i32, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + (<usize>(r * lds) << 2), d = acc + (<usize>(r * ldd) << 3);
+    for (let c = 0; c < cols; c++) {
+      const q = d + (<usize>c << 3);
+      store<f64>(q, load<f64>(q) + <f64>load<f32>(s + (<usize>c << 2)));
+    }
+  }
+}
+
+// The weights W (f64, nOut × nIn) in both layouts the products read: w (f32, nOut × ldw) and
+// its transpose wt (f32, nIn × ldt).
+export function loadWeights(W: usize, nOut: i32, nIn: i32, w: usize, ldw: i32, wt: usize, ldt: i32): void {
+  for (let o = 0; o < nOut; o++) {
+    const s = W + (<usize>(o * nIn) << 3), d = w + (<usize>(o * ldw) << 2);
+    for (let i = 0; i < nIn; i++) {
+      const v = <f32>load<f64>(s + (<usize>i << 3));
+      store<f32>(d + (<usize>i << 2), v);
+      store<f32>(wt + (<usize>(i * ldt + o) << 2), v);
+    }
+  }
+}
+
+// Column sums of z (f32, rows × c, stride ld), rows ascending: sum[j] = Σ_r z[r, j].
+export function columnSums(z: usize, ld: i32, rows: i32, c: i32, sum: usize): void {
+  memory.fill(sum, 0, <usize>c << 3);
+  for (let r = 0; r < rows; r++) {
+    const zr = z + (<usize>(r * ld) << 2);
+    for (let j = 0; j < c; j++) {
+      const q = sum + (<usize>j << 3);
+      store<f64>(q, load<f64>(q) + <f64>load<f32>(zr + (<usize>j << 2)));
+    }
+  }
+}
+
+// Squared deviations from the column means, rows ascending: dev[j] = Σ_r (z[r, j] − mean[j])².
+export function columnDeviations(z: usize, ld: i32, rows: i32, c: i32, mean: usize, dev: usize): void {
+  memory.fill(dev, 0, <usize>c << 3);
+  for (let r = 0; r < rows; r++) {
+    const zr = z + (<usize>(r * ld) << 2);
+    for (let j = 0; j < c; j++) {
+      const d = <f64>load<f32>(zr + (<usize>j << 2)) - load<f64>(mean + (<usize>j << 3));
+      const q = dev + (<usize>j << 3);
+      store<f64>(q, load<f64>(q) + d * d);
+    }
+  }
+}
+
+// Training-mode batch normalisation → ReLU → dropout scale, row by row:
+//   x̂ = (z − mean) · invStd (kept in xhat, f64 rows × c), a = γ x̂ + β,
+//   out = a · m where a > 0 (m = pass[i] when `drop`, else 1), 0 elsewhere;
+// pass[i] becomes the factor the output gradient passes back with (m, or 0 where a ≤ 0).
+export function normalizeActivate(
+  z: usize, ld: i32, rows: i32, c: i32,
+  mean: usize, invStd: usize, gamma: usize, beta: usize,
+  xhat: usize, pass: usize, drop: i32, out: usize,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const zr = z + (<usize>(r * ld) << 2), hr = out + (<usize>(r * ld) << 2);
+    const o = <usize>(r * c);
+    for (let j = 0; j < c; j++) {
+      const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
+      const x = (<f64>load<f32>(zr + (<usize>j << 2)) - load<f64>(mean + jb)) * load<f64>(invStd + jb);
+      store<f64>(xhat + ib, x);
+      const a = load<f64>(gamma + jb) * x + load<f64>(beta + jb);
+      if (a > 0) {
+        const m = drop ? load<f64>(pass + ib) : 1.0;
+        store<f32>(hr + (<usize>j << 2), <f32>(a * m));
+        store<f64>(pass + ib, m);
+      } else {
+        store<f32>(hr + (<usize>j << 2), 0);
+        store<f64>(pass + ib, 0);
+      }
+    }
+  }
+}
+
+// Backward through dropout and ReLU, then the batch-normalisation sums, rows ascending:
+//   g = gh · pass (0 where pass is 0), sumG[j] = Σ_r g, sumGX[j] = Σ_r g x̂.
+export function gradientSums(gh: usize, ld: i32, rows: i32, c: i32, pass: usize, xhat: usize, g: usize, sumG: usize, sumGX: usize): void {
+  memory.fill(sumG, 0, <usize>c << 3);
+  memory.fill(sumGX, 0, <usize>c << 3);
+  for (let r = 0; r < rows; r++) {
+    const hr = gh + (<usize>(r * ld) << 2);
+    const o = <usize>(r * c);
+    for (let j = 0; j < c; j++) {
+      const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
+      const m = load<f64>(pass + ib);
+      const v = m != 0 ? <f64>load<f32>(hr + (<usize>j << 2)) * m : 0.0;
+      store<f64>(g + ib, v);
+      store<f64>(sumG + jb, load<f64>(sumG + jb) + v);
+      store<f64>(sumGX + jb, load<f64>(sumGX + jb) + v * load<f64>(xhat + ib));
+    }
+  }
+}
+
+// dL/dz of batch normalisation: gz = k (rows g − sumG − x̂ sumGX) with k[j] = γ invStd / rows,
+// rounded into gz (f32, stride ld); the float64 values also accumulate into the linear bias's
+// gradient gb (rows ascending) when gb is not 0.
+export function normalizeBackward(g: usize, xhat: usize, rows: i32, c: i32, k: usize, sumG: usize, sumGX: usize, gz: usize, ld: i32, gb: usize): void {
+  const n = <f64>rows;
+  for (let r = 0; r < rows; r++) {
+    const zr = gz + (<usize>(r * ld) << 2);
+    const o = <usize>(r * c);
+    for (let j = 0; j < c; j++) {
+      const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
+      const v = load<f64>(k + jb) * (n * load<f64>(g + ib) - load<f64>(sumG + jb) - load<f64>(xhat + ib) * load<f64>(sumGX + jb));
+      if (gb) store<f64>(gb + jb, load<f64>(gb + jb) + v);
+      store<f32>(zr + (<usize>j << 2), <f32>v);
     }
   }
 }

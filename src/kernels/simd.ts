@@ -51,6 +51,19 @@ type GatherExpansion = (
   value: number, tangent: number,
 ) => void;
 
+/** Elementwise kernels of asm/kernels.ts (byte offsets into the module's memory). */
+export interface ElementwiseKernels {
+  narrowRows(src: number, lds: number, dst: number, ldd: number, rows: number, cols: number): void;
+  widenRows(src: number, lds: number, dst: number, ldd: number, rows: number, cols: number): void;
+  accumulateRows(src: number, lds: number, acc: number, ldd: number, rows: number, cols: number): void;
+  loadWeights(W: number, nOut: number, nIn: number, w: number, ldw: number, wt: number, ldt: number): void;
+  columnSums(z: number, ld: number, rows: number, c: number, sum: number): void;
+  columnDeviations(z: number, ld: number, rows: number, c: number, mean: number, dev: number): void;
+  normalizeActivate(z: number, ld: number, rows: number, c: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, pass: number, drop: number, out: number): void;
+  gradientSums(gh: number, ld: number, rows: number, c: number, pass: number, xhat: number, g: number, sumG: number, sumGX: number): void;
+  normalizeBackward(g: number, xhat: number, rows: number, c: number, k: number, sumG: number, sumGX: number, gz: number, ld: number, gb: number): void;
+}
+
 const PAGE = 65536;
 
 function pad4(n: number): number {
@@ -87,6 +100,7 @@ export class SimdKernels {
   private readonly gemm: Gemm;
   private readonly derivative: DerivativeShared;
   private readonly gatherTerms: GatherExpansion;
+  private readonly ops: ElementwiseKernels;
   private f32: Float32Array;
   private pinned: PinnedKernels | null = null;
   /** Bytes at the start of memory held by an expansion store (see `expansionStore`). */
@@ -99,6 +113,7 @@ export class SimdKernels {
     this.gemm = instance.exports.gemm as Gemm;
     this.derivative = instance.exports.derivativeShared as DerivativeShared;
     this.gatherTerms = instance.exports.gatherExpansion as GatherExpansion;
+    this.ops = instance.exports as unknown as ElementwiseKernels;
     this.f32 = new Float32Array(this.memory.buffer);
   }
 
@@ -175,9 +190,10 @@ export class SimdKernels {
   /**
    * out[i, c·m + a] = Σ_p K_a[i, p] field[p, c] for m kernels sharing one sparsity pattern
    * (rows × cols field in, rows × cols·m out, float64). The pattern and values stay resident
-   * while the same kernels are used.
+   * while the same kernels are used. `out` (of the right length) receives the result instead of
+   * a new array, sparing the allocation when steps repeat.
    */
-  derivativeShared(field: Float64Array, cols: number, rowPtr: Int32Array, colIdx: Int32Array, vals: Float64Array[]): Float64Array {
+  derivativeShared(field: Float64Array, cols: number, rowPtr: Int32Array, colIdx: Int32Array, vals: Float64Array[], out?: Float64Array): Float64Array {
     const rows = rowPtr.length - 1, m = vals.length, nnz = colIdx.length;
     const key: ArrayLike<number>[] = [rowPtr, colIdx, ...vals];
     let pin = this.pinned;
@@ -199,7 +215,38 @@ export class SimdKernels {
     const buf = this.memory.buffer;
     new Float64Array(buf, pf, rows * cols).set(field.subarray(0, rows * cols));
     this.derivative(rows, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa);
-    return new Float64Array(buf, po, rows * cols * m).slice();
+    const result = new Float64Array(buf, po, rows * cols * m);
+    if (out && out.length === result.length) {
+      out.set(result);
+      return out;
+    }
+    return result.slice();
+  }
+
+  /**
+   * Reserves `bytes` at the start of this instance's memory for buffers the caller lays out
+   * itself and keeps between calls (a resident workspace; see src/model/mlp-f32.ts), and returns
+   * views of the whole memory. The views stay valid until the next `resident` call on this
+   * instance: use a dedicated instance (`createSimdKernels`) per workspace.
+   */
+  resident(bytes: number): { f32: Float32Array; f64: Float64Array } {
+    this.pinned = null;
+    this.storeBytes = (bytes + 15) & ~15;
+    this.reserve(this.storeBytes);
+    return { f32: new Float32Array(this.memory.buffer), f64: new Float64Array(this.memory.buffer) };
+  }
+
+  /** The elementwise kernels of the resident MLP on byte offsets (documented in asm/kernels.ts). */
+  get elementwise(): ElementwiseKernels {
+    return this.ops;
+  }
+
+  /**
+   * The raw product on byte offsets into this instance's memory (16-byte aligned B, C and bias;
+   * N, ldb, ldc multiples of 4): C (M × N) = A B (+ bias), A read through the strides sam, sak.
+   */
+  gemmAt(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
+    this.gemm(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
   }
 
   /**

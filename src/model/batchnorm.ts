@@ -4,8 +4,10 @@
  */
 import { parameter, buffer, type Tensor } from "./tensor.js";
 
-const EPS = 1e-5;
-const MOMENTUM = 0.1;
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+const EPS = BN_EPS;
+const MOMENTUM = BN_MOMENTUM;
 
 export interface BatchNormCache {
   xhat: Float64Array;

@@ -297,14 +297,9 @@ export class ExpandedFeatures implements FeatureProvider {
     if (!useF64 && this.simd === undefined) this.simd = createSimdKernels();
     if (this.simd) this.store = this.simd.expansionStore(n * J * C);
     else if (this.store.length !== n * J * C) this.store = useF64 ? new Float64Array(n * J * C) : new Float32Array(n * J * C);
-    const store = this.store;
     for (let j = 0; j < J; j++) {
       if (j > 0) y = spmm(this.laplacian, y);
-      const f = this.grad.forward(y.data);
-      for (let i = 0; i < n; i++) {
-        const src = i * C, dst = (i * J + j) * C;
-        for (let c = 0; c < C; c++) store[dst + c] = f[src + c];
-      }
+      this.grad.forwardInto(y.data, this.store, J * C, j * C);
     }
     this.centre = t;
     this.recentres++;

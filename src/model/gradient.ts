@@ -29,12 +29,13 @@ export function sharePattern(kernels: SparseMatrix[]): boolean {
 /**
  * One derivative step: out[:, col·m + a] = K_a field[:, col]. With a shared pattern, each
  * neighbour's field row is read once for all m directions and the m results land contiguously
- * (the memory traffic, not the arithmetic, is what costs here).
+ * (the memory traffic, not the arithmetic, is what costs here). `out` may receive the result
+ * instead of a new array (SIMD path only; use the returned array).
  */
-export function derivativeStep(field: Float64Array, cols: number, kernels: SparseMatrix[], shared = sharePattern(kernels)): Float64Array {
+export function derivativeStep(field: Float64Array, cols: number, kernels: SparseMatrix[], shared = sharePattern(kernels), out?: Float64Array): Float64Array {
   const simd = shared && kernels.length > 1 ? simdKernels() : null;
   if (simd) {
-    return simd.derivativeShared(field, cols, kernels[0].rowPtr, kernels[0].colIdx, kernels.map((K) => K.values));
+    return simd.derivativeShared(field, cols, kernels[0].rowPtr, kernels[0].colIdx, kernels.map((K) => K.values), out);
   }
   return derivativeStepLoops(field, cols, kernels, shared);
 }
@@ -106,6 +107,20 @@ export function derivativeStepTranspose(gOut: Float64Array, cols: number, kernel
   return g;
 }
 
+/** Copies node-major blocks (n × widths[k]) side by side into rows of `out` at i·stride + offset. */
+function placeBlocks(out: Float64Array | Float32Array, stride: number, offset: number, n: number, blocks: Float64Array[], widths: number[]): void {
+  let off = offset;
+  blocks.forEach((b, k) => {
+    const w = widths[k];
+    // plain index loops: a subarray per node costs more than the copy itself
+    for (let i = 0; i < n; i++) {
+      const src = i * w, dst = i * stride + off;
+      for (let c = 0; c < w; c++) out[dst + c] = b[src + c];
+    }
+    off += w;
+  });
+}
+
 export interface GradientFeatureOptions {
   order: number;
   includeSelf: boolean;
@@ -122,6 +137,8 @@ export class GradientFeatures {
   readonly signalCols: number;
   readonly opts: GradientFeatureOptions;
   private kernelsT: SparseMatrix[] | null = null;
+  /** Reused outputs of the derivative steps in forwardInto, by order. */
+  private readonly scratch: Float64Array[] = [];
   private readonly shared: boolean;
 
   constructor(kernels: SparseMatrix[], numNodes: number, signalCols: number, opts: GradientFeatureOptions) {
@@ -201,20 +218,41 @@ export class GradientFeatures {
   }
 
   private assemble(blocks: Float64Array[], widths: number[]): Float64Array {
-    const n = this.numNodes;
     const C = widths.reduce((a, b) => a + b, 0);
-    const out = new Float64Array(n * C);
-    let off = 0;
-    blocks.forEach((b, k) => {
-      const w = widths[k];
-      // plain index loops: a subarray per node costs more than the copy itself
-      for (let i = 0; i < n; i++) {
-        const src = i * w, dst = i * C + off;
-        for (let k = 0; k < w; k++) out[dst + k] = b[src + k];
-      }
-      off += w;
-    });
+    const out = new Float64Array(this.numNodes * C);
+    placeBlocks(out, C, 0, this.numNodes, blocks, widths);
     return out;
+  }
+
+  /**
+   * Features of every node written into `out` (node i's row at i·stride + offset, rounded to
+   * float32 if `out` is), for the expansion store: no feature matrix is allocated in between,
+   * and the derivative steps reuse their buffers from call to call.
+   */
+  forwardInto(signal: Float64Array, out: Float64Array | Float32Array, stride: number, offset: number): void {
+    if (this.opts.vecNorm) {
+      placeBlocks(out, stride, offset, this.numNodes, [this.forward(signal)], [this.channels]);
+      return;
+    }
+    const { order, includeSelf } = this.opts;
+    const r = this.blockSize;
+    let cols = this.signalCols;
+    if (signal.length !== this.numNodes * r * cols) throw new RangeError(`GradientFeatures: signal has ${signal.length} entries, expected ${this.numNodes * r * cols}`);
+    const blocks: Float64Array[] = [], widths: number[] = [];
+    if (includeSelf) {
+      blocks.push(signal);
+      widths.push(r * cols);
+    }
+    let f = signal;
+    for (let j = 1; j <= order; j++) {
+      const size = f.length * this.dimMan;
+      if (this.scratch[j]?.length !== size) this.scratch[j] = new Float64Array(size);
+      f = derivativeStep(f, cols, this.kernels, this.shared, this.scratch[j]);
+      cols *= this.dimMan;
+      blocks.push(f);
+      widths.push(r * cols);
+    }
+    placeBlocks(out, stride, offset, this.numNodes, blocks, widths);
   }
 
   /** dL/dsignal from dL/dfeatures (n × channels). */

@@ -274,19 +274,25 @@ export class Marble {
     const { lr } = this.optimizer;
     const mu = this.params.momentum;
     for (const p of this.parameters) {
-      const g = p.grad!;
+      const g = p.grad!, x = p.data;
       let buf = this.momentum.get(p.name);
+      const first = !buf;
       if (!buf) {
-        buf = Float64Array.from(g);
+        buf = new Float64Array(g.length);
         this.momentum.set(p.name, buf);
-      } else {
-        for (let i = 0; i < g.length; i++) buf[i] = mu * buf[i] + g[i];
       }
-      for (let i = 0; i < g.length; i++) p.data[i] -= lr * buf[i];
-      g.fill(0);
-      for (let i = 0; i < p.data.length; i++) {
-        if (!Number.isFinite(p.data[i])) throw new Error(nonFiniteMessage(`parameter ${p.name}`, this.epoch + 1, lr));
+      // one pass per parameter: momentum, update, gradient reset and the finiteness check
+      // (v − v is 0 exactly for finite v, NaN otherwise)
+      let finite = 0;
+      for (let i = 0; i < g.length; i++) {
+        const b = first ? g[i] : mu * buf[i] + g[i];
+        buf[i] = b;
+        const v = x[i] - lr * b;
+        x[i] = v;
+        g[i] = 0;
+        finite += v - v;
       }
+      if (finite !== 0) throw new Error(nonFiniteMessage(`parameter ${p.name}`, this.epoch + 1, lr));
     }
     this.diffusionTime.data[0] = clampDiffusionTime(this.diffusionTime.data[0]);
   }

@@ -1,6 +1,8 @@
 /**
  * Multilayer perceptron: Linear → BatchNorm → ReLU → Dropout for each hidden layer, then a
- * plain Linear to the output width.
+ * plain Linear to the output width. With precision "float32" the whole network runs in
+ * ResidentMlpF32 (src/model/mlp-f32.ts); the layer-by-layer code below is the float64 reference
+ * (and the fallback without WebAssembly SIMD).
  */
 import type { Random } from "../core/random.js";
 import { Linear } from "./linear.js";
@@ -8,6 +10,8 @@ import { BatchNorm, type BatchNormCache } from "./batchnorm.js";
 import { reluForward, reluBackward, dropoutForward, dropoutBackward } from "./activation.js";
 import type { Tensor } from "./tensor.js";
 import type { MlpPrecision } from "./params.js";
+import { createSimdKernels } from "../kernels/simd.js";
+import { ResidentMlpF32, type ResidentMlpCache } from "./mlp-f32.js";
 
 interface HiddenCache {
   input: Float64Array;
@@ -16,11 +20,15 @@ interface HiddenCache {
   dropMask: Float64Array | null;
 }
 
-export interface MlpCache {
+interface LayerByLayerCache {
+  kind: "layers";
   rows: number;
   hidden: HiddenCache[];
   lastInput: Float64Array;
 }
+
+/** What the backward pass needs of a forward pass. */
+export type MlpCache = LayerByLayerCache | ResidentMlpCache;
 
 export class MLP {
   readonly linears: Linear[];
@@ -28,6 +36,8 @@ export class MLP {
   readonly dropout: number;
   readonly inFeatures: number;
   readonly outFeatures: number;
+  /** With precision "float32" (and WebAssembly SIMD): the whole network run in resident float32 buffers. */
+  private readonly resident: ResidentMlpF32 | null;
 
   constructor(inFeatures: number, hidden: number[], outFeatures: number, opts: { bias: boolean; batchNorm: boolean; dropout: number; precision?: MlpPrecision }, rng: Random) {
     const precision = opts.precision ?? "float64";
@@ -43,6 +53,8 @@ export class MLP {
       width = h;
     });
     this.linears.push(new Linear(width, outFeatures, opts.bias, rng, `mlp.lins.${hidden.length}`, precision));
+    const kernels = precision === "float32" ? createSimdKernels() : null;
+    this.resident = kernels ? new ResidentMlpF32(kernels, this.linears, this.norms, this.dropout) : null;
   }
 
   get parameters(): Tensor[] {
@@ -61,6 +73,7 @@ export class MLP {
 
   /** `rng` drives dropout; pass null in evaluation mode. */
   forward(x: Float64Array, rows: number, training: boolean, rng: Random | null): { y: Float64Array; cache: MlpCache } {
+    if (this.resident) return this.resident.forward(x, rows, training, rng);
     const hidden: HiddenCache[] = [];
     let h = x;
     for (let k = 0; k < this.linears.length - 1; k++) {
@@ -84,11 +97,15 @@ export class MLP {
       hidden.push({ input, bn: bnCache, relu: a, dropMask });
     }
     const y = this.linears[this.linears.length - 1].forward(h, rows);
-    return { y, cache: { rows, hidden, lastInput: h } };
+    return { y, cache: { kind: "layers", rows, hidden, lastInput: h } };
   }
 
   /** Accumulates parameter gradients; returns dL/dx when `needInput`. Needs a training-mode cache. */
   backward(cache: MlpCache, gy: Float64Array, needInput: boolean): Float64Array | null {
+    if (cache.kind === "resident") {
+      if (!this.resident) throw new Error("MLP.backward: the cache comes from another network");
+      return this.resident.backward(cache, gy, needInput);
+    }
     const L = this.linears.length;
     const rows = cache.rows;
     let g = this.linears[L - 1].backward(cache.lastInput, gy, rows, L > 1 || needInput);
