@@ -164,8 +164,7 @@ export function derivativeShared(
 // Rows of a heat-kernel expansion stored node-major in float32 (node, term, channel):
 //   value[r, c] = Σ_j cv[j] · terms[nodes[r], j, c],  tangent[r, c] = Σ_j cd[j] · terms[nodes[r], j, c]
 // in float64, j ascending, skipping zero coefficients exactly as the scalar loops do (bitwise equal).
-// `tangent` may be 0 (not wanted). Four channels at a time with the sums in registers across
-// the J terms (the node's terms are one contiguous block), stored once per block.
+// `tangent` may be 0 (not wanted).
 export function gatherExpansion(
   rows: i32, nodes: usize, J: i32, C: i32,
   terms: usize, cv: usize, cd: usize,
@@ -173,53 +172,38 @@ export function gatherExpansion(
 ): void {
   const quads = C & ~3;
   const rowBytes = <usize>C << 3;
-  const termBytes = <usize>C << 2;
   for (let r = 0; r < rows; r++) {
     const node = <usize>load<i32>(nodes + (<usize>r << 2));
-    const block = terms + node * <usize>J * termBytes;
     const vo = value + <usize>r * rowBytes;
     const to = tangent + <usize>r * rowBytes;
-    let c = 0;
-    for (; c < quads; c += 4) {
-      let v0 = f64x2.splat(0), v1 = f64x2.splat(0), t0 = f64x2.splat(0), t1 = f64x2.splat(0);
-      let p = block + (<usize>c << 2);
-      for (let j = 0; j < J; j++) {
-        const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
-        const x = v128.load(p);
+    memory.fill(vo, 0, rowBytes);
+    if (tangent) memory.fill(to, 0, rowBytes);
+    for (let j = 0; j < J; j++) {
+      const term = terms + ((node * <usize>J + <usize>j) * <usize>C << 2);
+      const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+      const useA = a != 0, useB = tangent != 0 && b != 0;
+      const va = f64x2.splat(a), vb = f64x2.splat(b);
+      let c = 0;
+      for (; c < quads; c += 4) {
+        const x = v128.load(term + (<usize>c << 2));
         const lo = f64x2.promote_low_f32x4(x);
         const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3));
-        if (a != 0) {
-          const va = f64x2.splat(a);
-          v0 = f64x2.add(v0, f64x2.mul(va, lo));
-          v1 = f64x2.add(v1, f64x2.mul(va, hi));
+        const off = <usize>c << 3;
+        if (useA) {
+          v128.store(vo + off, f64x2.add(v128.load(vo + off), f64x2.mul(va, lo)));
+          v128.store(vo + off, f64x2.add(v128.load(vo + off, 16), f64x2.mul(va, hi)), 16);
         }
-        if (tangent != 0 && b != 0) {
-          const vb = f64x2.splat(b);
-          t0 = f64x2.add(t0, f64x2.mul(vb, lo));
-          t1 = f64x2.add(t1, f64x2.mul(vb, hi));
+        if (useB) {
+          v128.store(to + off, f64x2.add(v128.load(to + off), f64x2.mul(vb, lo)));
+          v128.store(to + off, f64x2.add(v128.load(to + off, 16), f64x2.mul(vb, hi)), 16);
         }
-        p += termBytes;
       }
-      const off = <usize>c << 3;
-      v128.store(vo + off, v0);
-      v128.store(vo + off, v1, 16);
-      if (tangent) {
-        v128.store(to + off, t0);
-        v128.store(to + off, t1, 16);
+      for (; c < C; c++) {
+        const x = <f64>load<f32>(term + (<usize>c << 2));
+        const off = <usize>c << 3;
+        if (useA) store<f64>(vo + off, load<f64>(vo + off) + a * x);
+        if (useB) store<f64>(to + off, load<f64>(to + off) + b * x);
       }
-    }
-    for (; c < C; c++) {
-      let sv = 0.0, st = 0.0;
-      let p = block + (<usize>c << 2);
-      for (let j = 0; j < J; j++) {
-        const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
-        const x = <f64>load<f32>(p);
-        if (a != 0) sv += a * x;
-        if (tangent != 0 && b != 0) st += b * x;
-        p += termBytes;
-      }
-      store<f64>(vo + (<usize>c << 3), sv);
-      if (tangent) store<f64>(to + (<usize>c << 3), st);
     }
   }
 }
@@ -269,12 +253,32 @@ export function loadWeights(W: usize, nOut: i32, nIn: i32, w: usize, ldw: i32, w
   }
 }
 
+// Two float32 values at p widened to float64 lanes.
+@inline
+function load2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+// Two float64 lanes rounded to float32 and stored at p.
+@inline
+function store2(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+// The loops below run two columns per f64x2 (lane-wise the same operations as the scalar tail).
+
 // Column sums of z (f32, rows × c, stride ld), rows ascending: sum[j] = Σ_r z[r, j].
 export function columnSums(z: usize, ld: i32, rows: i32, c: i32, sum: usize): void {
   memory.fill(sum, 0, <usize>c << 3);
+  const pairs = c & ~1;
   for (let r = 0; r < rows; r++) {
     const zr = z + (<usize>(r * ld) << 2);
-    for (let j = 0; j < c; j++) {
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const q = sum + (<usize>j << 3);
+      v128.store(q, f64x2.add(v128.load(q), load2(zr + (<usize>j << 2))));
+    }
+    if (j < c) {
       const q = sum + (<usize>j << 3);
       store<f64>(q, load<f64>(q) + <f64>load<f32>(zr + (<usize>j << 2)));
     }
@@ -284,9 +288,16 @@ export function columnSums(z: usize, ld: i32, rows: i32, c: i32, sum: usize): vo
 // Squared deviations from the column means, rows ascending: dev[j] = Σ_r (z[r, j] − mean[j])².
 export function columnDeviations(z: usize, ld: i32, rows: i32, c: i32, mean: usize, dev: usize): void {
   memory.fill(dev, 0, <usize>c << 3);
+  const pairs = c & ~1;
   for (let r = 0; r < rows; r++) {
     const zr = z + (<usize>(r * ld) << 2);
-    for (let j = 0; j < c; j++) {
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const d = f64x2.sub(load2(zr + (<usize>j << 2)), v128.load(mean + (<usize>j << 3)));
+      const q = dev + (<usize>j << 3);
+      v128.store(q, f64x2.add(v128.load(q), f64x2.mul(d, d)));
+    }
+    if (j < c) {
       const d = <f64>load<f32>(zr + (<usize>j << 2)) - load<f64>(mean + (<usize>j << 3));
       const q = dev + (<usize>j << 3);
       store<f64>(q, load<f64>(q) + d * d);
@@ -298,27 +309,37 @@ export function columnDeviations(z: usize, ld: i32, rows: i32, c: i32, mean: usi
 //   x̂ = (z − mean) · invStd (kept in xhat, f64 rows × c), a = γ x̂ + β,
 //   out = a · m where a > 0 (m = pass[i] when `drop`, else 1), 0 elsewhere;
 // pass[i] becomes the factor the output gradient passes back with (m, or 0 where a ≤ 0).
+// Selects rather than branches: the sign of a is a coin flip the predictor cannot learn.
 export function normalizeActivate(
   z: usize, ld: i32, rows: i32, c: i32,
   mean: usize, invStd: usize, gamma: usize, beta: usize,
   xhat: usize, pass: usize, drop: i32, out: usize,
 ): void {
+  const pairs = c & ~1;
+  const zero = f64x2.splat(0), one = f64x2.splat(1);
   for (let r = 0; r < rows; r++) {
     const zr = z + (<usize>(r * ld) << 2), hr = out + (<usize>(r * ld) << 2);
     const o = <usize>(r * c);
-    for (let j = 0; j < c; j++) {
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
+      const x = f64x2.mul(f64x2.sub(load2(zr + (<usize>j << 2)), v128.load(mean + jb)), v128.load(invStd + jb));
+      v128.store(xhat + ib, x);
+      const a = f64x2.add(f64x2.mul(v128.load(gamma + jb), x), v128.load(beta + jb));
+      const m = drop ? v128.load(pass + ib) : one;
+      const on = f64x2.gt(a, zero);
+      store2(hr + (<usize>j << 2), v128.bitselect(f64x2.mul(a, m), zero, on));
+      v128.store(pass + ib, v128.bitselect(m, zero, on));
+    }
+    if (j < c) {
       const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
       const x = (<f64>load<f32>(zr + (<usize>j << 2)) - load<f64>(mean + jb)) * load<f64>(invStd + jb);
       store<f64>(xhat + ib, x);
       const a = load<f64>(gamma + jb) * x + load<f64>(beta + jb);
-      if (a > 0) {
-        const m = drop ? load<f64>(pass + ib) : 1.0;
-        store<f32>(hr + (<usize>j << 2), <f32>(a * m));
-        store<f64>(pass + ib, m);
-      } else {
-        store<f32>(hr + (<usize>j << 2), 0);
-        store<f64>(pass + ib, 0);
-      }
+      const m = drop ? load<f64>(pass + ib) : 1.0;
+      const on = a > 0;
+      store<f32>(hr + (<usize>j << 2), select<f32>(<f32>(a * m), 0, on));
+      store<f64>(pass + ib, select<f64>(m, 0, on));
     }
   }
 }
@@ -328,13 +349,24 @@ export function normalizeActivate(
 export function gradientSums(gh: usize, ld: i32, rows: i32, c: i32, pass: usize, xhat: usize, g: usize, sumG: usize, sumGX: usize): void {
   memory.fill(sumG, 0, <usize>c << 3);
   memory.fill(sumGX, 0, <usize>c << 3);
+  const pairs = c & ~1;
+  const zero = f64x2.splat(0);
   for (let r = 0; r < rows; r++) {
     const hr = gh + (<usize>(r * ld) << 2);
     const o = <usize>(r * c);
-    for (let j = 0; j < c; j++) {
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
+      const m = v128.load(pass + ib);
+      const v = v128.bitselect(f64x2.mul(load2(hr + (<usize>j << 2)), m), zero, f64x2.ne(m, zero));
+      v128.store(g + ib, v);
+      v128.store(sumG + jb, f64x2.add(v128.load(sumG + jb), v));
+      v128.store(sumGX + jb, f64x2.add(v128.load(sumGX + jb), f64x2.mul(v, v128.load(xhat + ib))));
+    }
+    if (j < c) {
       const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
       const m = load<f64>(pass + ib);
-      const v = m != 0 ? <f64>load<f32>(hr + (<usize>j << 2)) * m : 0.0;
+      const v = select<f64>(<f64>load<f32>(hr + (<usize>j << 2)) * m, 0, m != 0);
       store<f64>(g + ib, v);
       store<f64>(sumG + jb, load<f64>(sumG + jb) + v);
       store<f64>(sumGX + jb, load<f64>(sumGX + jb) + v * load<f64>(xhat + ib));
@@ -347,10 +379,20 @@ export function gradientSums(gh: usize, ld: i32, rows: i32, c: i32, pass: usize,
 // gradient gb (rows ascending) when gb is not 0.
 export function normalizeBackward(g: usize, xhat: usize, rows: i32, c: i32, k: usize, sumG: usize, sumGX: usize, gz: usize, ld: i32, gb: usize): void {
   const n = <f64>rows;
+  const nv = f64x2.splat(n);
+  const pairs = c & ~1;
   for (let r = 0; r < rows; r++) {
     const zr = gz + (<usize>(r * ld) << 2);
     const o = <usize>(r * c);
-    for (let j = 0; j < c; j++) {
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
+      const inner = f64x2.sub(f64x2.sub(f64x2.mul(nv, v128.load(g + ib)), v128.load(sumG + jb)), f64x2.mul(v128.load(xhat + ib), v128.load(sumGX + jb)));
+      const v = f64x2.mul(v128.load(k + jb), inner);
+      if (gb) v128.store(gb + jb, f64x2.add(v128.load(gb + jb), v));
+      store2(zr + (<usize>j << 2), v);
+    }
+    if (j < c) {
       const jb = <usize>j << 3, ib = (o + <usize>j) << 3;
       const v = load<f64>(k + jb) * (n * load<f64>(g + ib) - load<f64>(sumG + jb) - load<f64>(xhat + ib) * load<f64>(sumGX + jb));
       if (gb) store<f64>(gb + jb, load<f64>(gb + jb) + v);
