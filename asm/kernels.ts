@@ -254,13 +254,11 @@ export function loadWeights(W: usize, nOut: i32, nIn: i32, w: usize, ldw: i32, w
 }
 
 // Two float32 values at p widened to float64 lanes.
-@inline
 function load2(p: usize): v128 {
   return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }
 
 // Two float64 lanes rounded to float32 and stored at p.
-@inline
 function store2(p: usize, v: v128): void {
   v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
