@@ -265,6 +265,8 @@ export class ExpandedFeatures implements FeatureProvider {
   private store: Float64Array | Float32Array = new Float64Array(0);
   /** With float32 storage: a kernel instance whose memory holds the store (undefined until first built). */
   private simd: SimdKernels | null | undefined = undefined;
+  /** With float32 storage: an instance keeping the Laplacian resident for the powers L^j y. */
+  private lapKernels: SimdKernels | null | undefined = undefined;
   private centre = NaN;
   private validRadius: number | undefined;
   /** Number of times the expansion was rebuilt (for profiling). */
@@ -297,8 +299,23 @@ export class ExpandedFeatures implements FeatureProvider {
     if (!useF64 && this.simd === undefined) this.simd = createSimdKernels();
     if (this.simd) this.store = this.simd.expansionStore(n * J * C);
     else if (this.store.length !== n * J * C) this.store = useF64 ? new Float64Array(n * J * C) : new Float32Array(n * J * C);
+    // L^j y: with SIMD, the one-kernel case of the derivative step (the same sums in the same
+    // order as spmm, bit for bit) on an instance of its own that keeps L resident, ping-ponging
+    // between two buffers
+    if (this.lapKernels === undefined) this.lapKernels = useF64 ? null : createSimdKernels();
+    const lap = this.lapKernels, L = this.laplacian;
+    let ping: Float64Array | null = null, pong: Float64Array | null = null;
     for (let j = 0; j < J; j++) {
-      if (j > 0) y = spmm(this.laplacian, y);
+      if (j > 0) {
+        if (lap) {
+          ping ??= new Float64Array(y.data.length);
+          const next = lap.derivativeShared(y.data, y.cols, L.rowPtr, L.colIdx, [L.values], ping);
+          y = new Matrix(y.rows, y.cols, next);
+          [ping, pong] = [pong, next];
+        } else {
+          y = spmm(L, y);
+        }
+      }
       this.grad.forwardInto(y.data, this.store, J * C, j * C);
     }
     this.centre = t;
