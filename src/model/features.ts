@@ -28,6 +28,7 @@ import type { MarbleDataset, DiffusionOperator } from "../geometry/types.js";
 import { GradientFeatures } from "./gradient.js";
 import { ScalarDiffusion, VectorDiffusion, clampDiffusionTime } from "./diffusion.js";
 import { createSimdKernels, type SimdKernels } from "../kernels/simd.js";
+import { writeExpansionTerms } from "./expansion-terms.js";
 
 export interface FeatureRows {
   /** rows × channels */
@@ -294,30 +295,13 @@ export class ExpandedFeatures implements FeatureProvider {
 
   private recentre(t: number): void {
     const useF64 = this.useF64;
-    let y = this.diffusion.forward(this.signal, t);
+    const y = this.diffusion.forward(this.signal, t);
     const n = this.numNodes, C = this.channels, J = EXPANSION_TERMS;
     if (!useF64 && this.simd === undefined) this.simd = createSimdKernels();
     if (this.simd) this.store = this.simd.expansionStore(n * J * C);
     else if (this.store.length !== n * J * C) this.store = useF64 ? new Float64Array(n * J * C) : new Float32Array(n * J * C);
-    // L^j y: with SIMD, the one-kernel case of the derivative step (the same sums in the same
-    // order as spmm, bit for bit) on an instance of its own that keeps L resident, ping-ponging
-    // between two buffers
     if (this.lapKernels === undefined) this.lapKernels = useF64 ? null : createSimdKernels();
-    const lap = this.lapKernels, L = this.laplacian;
-    let ping: Float64Array | null = null, pong: Float64Array | null = null;
-    for (let j = 0; j < J; j++) {
-      if (j > 0) {
-        if (lap) {
-          ping ??= new Float64Array(y.data.length);
-          const next = lap.derivativeShared(y.data, y.cols, L.rowPtr, L.colIdx, [L.values], ping);
-          y = new Matrix(y.rows, y.cols, next);
-          [ping, pong] = [pong, next];
-        } else {
-          y = spmm(L, y);
-        }
-      }
-      this.grad.forwardInto(y.data, this.store, J * C, j * C);
-    }
+    writeExpansionTerms(this.grad, this.laplacian, this.lapKernels, y, J, this.store);
     this.centre = t;
     this.recentres++;
   }
