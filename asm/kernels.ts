@@ -398,3 +398,24 @@ export function normalizeBackward(g: usize, xhat: usize, rows: i32, c: i32, k: u
     }
   }
 }
+
+// Evaluation-mode batch normalisation → ReLU with the running statistics, in BatchNorm's order
+// of operations: out = max(0, γ (z − runningMean) · invStd + β) (invStd from the running variance).
+export function normalizeEvaluate(z: usize, ld: i32, rows: i32, c: i32, mean: usize, invStd: usize, gamma: usize, beta: usize, out: usize): void {
+  const pairs = c & ~1;
+  const zero = f64x2.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const zr = z + (<usize>(r * ld) << 2), hr = out + (<usize>(r * ld) << 2);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const jb = <usize>j << 3;
+      const a = f64x2.add(f64x2.mul(f64x2.mul(v128.load(gamma + jb), f64x2.sub(load2(zr + (<usize>j << 2)), v128.load(mean + jb))), v128.load(invStd + jb)), v128.load(beta + jb));
+      store2(hr + (<usize>j << 2), v128.bitselect(a, zero, f64x2.gt(a, zero)));
+    }
+    if (j < c) {
+      const jb = <usize>j << 3;
+      const a = load<f64>(gamma + jb) * (<f64>load<f32>(zr + (<usize>j << 2)) - load<f64>(mean + jb)) * load<f64>(invStd + jb) + load<f64>(beta + jb);
+      store<f32>(hr + (<usize>j << 2), select<f32>(<f32>a, 0, a > 0));
+    }
+  }
+}

@@ -62,6 +62,7 @@ export interface ElementwiseKernels {
   normalizeActivate(z: number, ld: number, rows: number, c: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, pass: number, drop: number, out: number): void;
   gradientSums(gh: number, ld: number, rows: number, c: number, pass: number, xhat: number, g: number, sumG: number, sumGX: number): void;
   normalizeBackward(g: number, xhat: number, rows: number, c: number, k: number, sumG: number, sumGX: number, gz: number, ld: number, gb: number): void;
+  normalizeEvaluate(z: number, ld: number, rows: number, c: number, mean: number, invStd: number, gamma: number, beta: number, out: number): void;
 }
 
 const PAGE = 65536;

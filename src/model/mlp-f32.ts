@@ -220,13 +220,21 @@ export class ResidentMlpF32 {
       this.ops.normalizeActivate(s.output, ld, rows, c, h.mean, h.invStd, h.gamma, h.beta, h.xhat, h.pass, drop ? 1 : 0, this.hiddenOut(k));
       return;
     }
-    // evaluation with running statistics, or no batch normalisation: plain loops (off the training hot path)
+    if (bn) {
+      // evaluation with the running statistics (validation passes, embeddings)
+      for (let j = 0; j < c; j++) invStd[j] = 1 / Math.sqrt(bn.runningVar.data[j] + BN_EPS);
+      this.f64.set(bn.runningMean.data, h.mean >> 3);
+      this.f64.set(bn.weight.data, h.gamma >> 3);
+      this.f64.set(bn.bias.data, h.beta >> 3);
+      this.ops.normalizeEvaluate(s.output, ld, rows, c, h.mean, h.invStd, h.gamma, h.beta, this.hiddenOut(k));
+      return;
+    }
+    // no batch normalisation: ReLU and dropout in plain loops
     const f = this.f32, zb = s.output >> 2, hb = this.hiddenOut(k) >> 2;
-    if (bn) for (let j = 0; j < c; j++) invStd[j] = 1 / Math.sqrt(bn.runningVar.data[j] + BN_EPS);
     for (let r = 0; r < rows; r++) {
       const z = zb + r * ld, o = r * c, out = hb + r * ld;
       for (let j = 0; j < c; j++) {
-        const a = bn ? bn.weight.data[j] * (f[z + j] - bn.runningMean.data[j]) * invStd[j] + bn.bias.data[j] : f[z + j];
+        const a = f[z + j];
         if (a > 0) {
           const m = drop ? pass[o + j] : 1;
           f[out + j] = a * m;
