@@ -137,6 +137,7 @@ export class Marble {
   private optimizer: OptimizerState;
   private readonly momentum = new Map<string, Float64Array>();
   private providerCache = new WeakMap<MarbleDataset, FeatureProvider>();
+  private selfLoopCache = new WeakMap<MarbleDataset, boolean>();
 
   /** `data` is a dataset from constructDataset, or the dimensions a checkpoint recorded. */
   constructor(data: MarbleDataset | MarbleDataSignature, params?: Partial<MarbleParams>) {
@@ -297,15 +298,34 @@ export class Marble {
     this.diffusionTime.data[0] = clampDiffusionTime(this.diffusionTime.data[0]);
   }
 
+  /** Whether the graph stores any self loop (scanned once per dataset). */
+  private selfLoops(data: MarbleDataset): boolean {
+    let has = this.selfLoopCache.get(data);
+    if (has === undefined) {
+      const { rowPtr, colIdx, rows } = data.graph.adjacency;
+      has = false;
+      for (let i = 0; i < rows && !has; i++) for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) if (colIdx[p] === i) has = true;
+      this.selfLoopCache.set(data, has);
+    }
+    return has;
+  }
+
   /** Builds the batch node list: anchors, one true neighbour of each, uniform negatives. */
   private sampleBatch(data: MarbleDataset, anchors: Int32Array, rng: Random): Int32Array {
     const B = anchors.length, n = data.numNodes;
     const { rowPtr, colIdx } = data.graph.adjacency;
     const nodes = new Int32Array(3 * B);
     nodes.set(anchors, 0);
+    const loops = this.selfLoops(data);
     for (let b = 0; b < B; b++) {
       const i = anchors[b];
       const start = rowPtr[i], deg = rowPtr[i + 1] - start;
+      if (!loops && deg > 0) {
+        // no self loops anywhere (the usual graph): the pick-th neighbour is the pick-th entry
+        nodes[B + b] = colIdx[start + rng.int(deg)];
+        nodes[2 * B + b] = rng.int(n);
+        continue;
+      }
       let selfLoops = 0;
       for (let p = start; p < start + deg; p++) if (colIdx[p] === i) selfLoops++;
       if (deg - selfLoops <= 0) {
