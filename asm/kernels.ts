@@ -419,3 +419,35 @@ export function normalizeEvaluate(z: usize, ld: i32, rows: i32, c: i32, mean: us
     }
   }
 }
+
+// SGD with momentum over one parameter tensor (float64, the optimiser of src/model/marble.ts):
+//   b = g (first step) or μ b + g;  x −= lr b;  g = 0.
+// Returns Σ (x − x) over the updated values: 0 when all are finite, NaN otherwise.
+export function momentumStep(x: usize, g: usize, buf: usize, n: i32, mu: f64, lr: f64, first: i32): f64 {
+  const vmu = f64x2.splat(mu), vlr = f64x2.splat(lr), zero = f64x2.splat(0);
+  let check = f64x2.splat(0);
+  const pairs = n & ~1;
+  let i = 0;
+  for (; i < pairs; i += 2) {
+    const o = <usize>i << 3;
+    const gi = v128.load(g + o);
+    const b = first ? gi : f64x2.add(f64x2.mul(vmu, v128.load(buf + o)), gi);
+    v128.store(buf + o, b);
+    const v = f64x2.sub(v128.load(x + o), f64x2.mul(vlr, b));
+    v128.store(x + o, v);
+    v128.store(g + o, zero);
+    check = f64x2.add(check, f64x2.sub(v, v));
+  }
+  let tail = 0.0;
+  if (i < n) {
+    const o = <usize>i << 3;
+    const gi = load<f64>(g + o);
+    const b = first ? gi : mu * load<f64>(buf + o) + gi;
+    store<f64>(buf + o, b);
+    const v = load<f64>(x + o) - lr * b;
+    store<f64>(x + o, v);
+    store<f64>(g + o, 0);
+    tail = v - v;
+  }
+  return f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1) + tail;
+}

@@ -63,6 +63,7 @@ export interface ElementwiseKernels {
   gradientSums(gh: number, ld: number, rows: number, c: number, pass: number, xhat: number, g: number, sumG: number, sumGX: number): void;
   normalizeBackward(g: number, xhat: number, rows: number, c: number, k: number, sumG: number, sumGX: number, gz: number, ld: number, gb: number): void;
   normalizeEvaluate(z: number, ld: number, rows: number, c: number, mean: number, invStd: number, gamma: number, beta: number, out: number): void;
+  momentumStep(x: number, g: number, buf: number, n: number, mu: number, lr: number, first: number): number;
 }
 
 const PAGE = 65536;

@@ -23,6 +23,7 @@ import { subsampleKernels } from "./subsample.js";
 import { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
 import { writeFolderAtomic, readFolderFile } from "./checkpoint-io.js";
 import { ProgressBar } from "./progress.js";
+import { MomentumSgd } from "./optimizer.js";
 
 /** The dimensions a trained model expects of any dataset it is fitted to or embeds. */
 export interface MarbleDataSignature {
@@ -138,6 +139,7 @@ export class Marble {
   private readonly momentum = new Map<string, Float64Array>();
   private providerCache = new WeakMap<MarbleDataset, FeatureProvider>();
   private selfLoopCache = new WeakMap<MarbleDataset, boolean>();
+  private readonly sgd = new MomentumSgd();
 
   /** `data` is a dataset from constructDataset, or the dimensions a checkpoint recorded. */
   constructor(data: MarbleDataset | MarbleDataSignature, params?: Partial<MarbleParams>) {
@@ -275,25 +277,13 @@ export class Marble {
     const { lr } = this.optimizer;
     const mu = this.params.momentum;
     for (const p of this.parameters) {
-      const g = p.grad!, x = p.data;
       let buf = this.momentum.get(p.name);
       const first = !buf;
       if (!buf) {
-        buf = new Float64Array(g.length);
+        buf = new Float64Array(p.data.length);
         this.momentum.set(p.name, buf);
       }
-      // one pass per parameter: momentum, update, gradient reset and the finiteness check
-      // (v − v is 0 exactly for finite v, NaN otherwise)
-      let finite = 0;
-      for (let i = 0; i < g.length; i++) {
-        const b = first ? g[i] : mu * buf[i] + g[i];
-        buf[i] = b;
-        const v = x[i] - lr * b;
-        x[i] = v;
-        g[i] = 0;
-        finite += v - v;
-      }
-      if (finite !== 0) throw new Error(nonFiniteMessage(`parameter ${p.name}`, this.epoch + 1, lr));
+      if (!this.sgd.update(p.data, p.grad!, buf, mu, lr, first)) throw new Error(nonFiniteMessage(`parameter ${p.name}`, this.epoch + 1, lr));
     }
     this.diffusionTime.data[0] = clampDiffusionTime(this.diffusionTime.data[0]);
   }
