@@ -268,9 +268,14 @@ export class SimdKernels {
   /**
    * value[r] = Σ_j cv[j] store[nodes[r], j], tangent[r] = Σ_j cd[j] store[nodes[r], j] (float64,
    * same sums in the same order as the scalar loops), from the store of `expansionStore`
-   * laid out node-major as (node, term j < J, channel c < C).
+   * laid out node-major as (node, term j < J, channel c < C). With `out` (arrays of rows·C
+   * values) the rows are copied into those arrays instead of new ones: allocating a few hundred
+   * kilobytes per batch cost more than the copy.
    */
-  gatherExpansion(nodes: ArrayLike<number>, J: number, C: number, cv: Float64Array, cd: Float64Array, wantTangent: boolean): { value: Float64Array; tangent: Float64Array | null } {
+  gatherExpansion(
+    nodes: ArrayLike<number>, J: number, C: number, cv: Float64Array, cd: Float64Array, wantTangent: boolean,
+    out?: { value: Float64Array; tangent: Float64Array | null },
+  ): { value: Float64Array; tangent: Float64Array | null } {
     const rows = nodes.length;
     if (this.storeBytes === 0) throw new Error("SimdKernels.gatherExpansion: no expansion store");
     const arena = new Arena(this.storeBytes);
@@ -282,6 +287,11 @@ export class SimdKernels {
     new Float64Array(buf, pcv, J).set(cv.subarray(0, J));
     new Float64Array(buf, pcd, J).set(cd.subarray(0, J));
     this.gatherTerms(rows, pn, J, C, 0, pcv, pcd, pv, pt);
+    if (out && out.value.length === rows * C && (!wantTangent || out.tangent?.length === rows * C)) {
+      out.value.set(new Float64Array(buf, pv, rows * C));
+      if (wantTangent) out.tangent!.set(new Float64Array(buf, pt, rows * C));
+      return { value: out.value, tangent: wantTangent ? out.tangent : null };
+    }
     return {
       value: new Float64Array(buf, pv, rows * C).slice(),
       tangent: wantTangent ? new Float64Array(buf, pt, rows * C).slice() : null,

@@ -30,6 +30,10 @@ import { ScalarDiffusion, VectorDiffusion, clampDiffusionTime } from "./diffusio
 import { createSimdKernels, type SimdKernels } from "../kernels/simd.js";
 import { writeExpansionTerms } from "./expansion-terms.js";
 
+/**
+ * Feature rows of a batch. A provider may reuse these arrays for its next gather (allocating
+ * them for every batch cost more than filling them): use or copy them before gathering again.
+ */
 export interface FeatureRows {
   /** rows × channels */
   value: Float64Array;
@@ -270,6 +274,8 @@ export class ExpandedFeatures implements FeatureProvider {
   private lapKernels: SimdKernels | null | undefined = undefined;
   private centre = NaN;
   private validRadius: number | undefined;
+  /** Reused output rows of the SIMD gathers (see FeatureRows: valid until the next gather). */
+  private rows: { value: Float64Array; tangent: Float64Array } | null = null;
   /** Number of times the expansion was rebuilt (for profiling). */
   recentres = 0;
 
@@ -338,7 +344,11 @@ export class ExpandedFeatures implements FeatureProvider {
     }
     const C = this.channels, J = EXPANSION_TERMS;
     const { cv, cd } = expansionCoefficients(tc - this.centre);
-    if (this.simd) return this.simd.gatherExpansion(nodes, J, C, cv, cd, wantTangent);
+    if (this.simd) {
+      const size = nodes.length * C;
+      if (this.rows?.value.length !== size) this.rows = { value: new Float64Array(size), tangent: new Float64Array(size) };
+      return this.simd.gatherExpansion(nodes, J, C, cv, cd, wantTangent, this.rows);
+    }
     const value = new Float64Array(nodes.length * C);
     const tangent = wantTangent ? new Float64Array(nodes.length * C) : null;
     // row by row, each term read once for both the value and its t-derivative (same sums, same order as term by term)

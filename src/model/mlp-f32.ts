@@ -91,6 +91,8 @@ export class ResidentMlpF32 {
   private io = 0;
   private f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
   private f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /** dL/dx of the last backward pass, reused (allocating a few hundred kilobytes per batch cost more than the copy). */
+  private gx = new Float64Array(0);
   /** Counts forward passes, so a stale cache is refused rather than read from overwritten buffers. */
   private passes = 0;
 
@@ -247,7 +249,7 @@ export class ResidentMlpF32 {
     }
   }
 
-  /** Accumulates parameter gradients from dL/dy; returns dL/dx when `needInput`. */
+  /** Accumulates parameter gradients from dL/dy; returns dL/dx when `needInput` (an array reused by the next backward pass). */
   backward(cache: ResidentMlpCache, gy: Float64Array, needInput: boolean): Float64Array | null {
     if (cache.pass !== this.passes) throw new Error("MLP.backward: another forward pass ran since this one; call backward right after its forward pass");
     if (!cache.training) throw new Error("MLP.backward: the forward pass ran in evaluation mode");
@@ -271,7 +273,9 @@ export class ResidentMlpF32 {
     if (!needInput) return null;
     const first = this.slots[0];
     this.ops.widenRows(first.gInput, first.inP, this.io, first.nIn, rows, first.nIn);
-    return this.view(this.io, rows * first.nIn).slice();
+    if (this.gx.length !== rows * first.nIn) this.gx = new Float64Array(rows * first.nIn);
+    this.gx.set(this.view(this.io, rows * first.nIn));
+    return this.gx;
   }
 
   /** Backward through dropout → ReLU → batch normalisation of hidden layer k, and the bias gradient of its linear layer. */

@@ -100,7 +100,10 @@ export class MLP {
     return { y, cache: { kind: "layers", rows, hidden, lastInput: h } };
   }
 
-  /** Accumulates parameter gradients; returns dL/dx when `needInput`. Needs a training-mode cache. */
+  /**
+   * Accumulates parameter gradients; returns dL/dx when `needInput` (in float32 the array is
+   * reused by the next backward pass: copy it to keep it). Needs a training-mode cache.
+   */
   backward(cache: MlpCache, gy: Float64Array, needInput: boolean): Float64Array | null {
     if (cache.kind === "resident") {
       if (!this.resident) throw new Error("MLP.backward: the cache comes from another network");
