@@ -164,46 +164,155 @@ export function derivativeShared(
 // Rows of a heat-kernel expansion stored node-major in float32 (node, term, channel):
 //   value[r, c] = Σ_j cv[j] · terms[nodes[r], j, c],  tangent[r, c] = Σ_j cd[j] · terms[nodes[r], j, c]
 // in float64, j ascending, skipping zero coefficients exactly as the scalar loops do (bitwise equal).
-// `tangent` may be 0 (not wanted).
+// `tangent` may be 0 (not wanted). Rows go in pairs: two nodes' blocks are streamed side by side,
+// so twice as many memory reads are in flight (the blocks are random, the gather waits on memory).
 export function gatherExpansion(
   rows: i32, nodes: usize, J: i32, C: i32,
   terms: usize, cv: usize, cd: usize,
   value: usize, tangent: usize,
 ): void {
+  const rowBytes = <usize>C << 3;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    gatherRows4(
+      nodes + (<usize>r << 2), J, C, terms, cv, cd, value + <usize>r * rowBytes, tangent ? tangent + <usize>r * rowBytes : 0, rowBytes,
+    );
+  }
+  for (; r + 2 <= rows; r += 2) {
+    gatherRows2(
+      <usize>load<i32>(nodes + (<usize>r << 2)), <usize>load<i32>(nodes + (<usize>(r + 1) << 2)),
+      J, C, terms, cv, cd, value + <usize>r * rowBytes, tangent ? tangent + <usize>r * rowBytes : 0, rowBytes,
+    );
+  }
+  if (r < rows) gatherRow(<usize>load<i32>(nodes + (<usize>r << 2)), J, C, terms, cv, cd, value + <usize>r * rowBytes, tangent ? tangent + <usize>r * rowBytes : 0);
+}
+
+function accumulate4(acc: usize, coef: v128, lo: v128, hi: v128): void {
+  v128.store(acc, f64x2.add(v128.load(acc), f64x2.mul(coef, lo)));
+  v128.store(acc, f64x2.add(v128.load(acc, 16), f64x2.mul(coef, hi)), 16);
+}
+
+// Two rows (nodes n0, n1 into consecutive output rows): per term, per four channels, both rows.
+function gatherRows2(n0: usize, n1: usize, J: i32, C: i32, terms: usize, cv: usize, cd: usize, vo: usize, to: usize, rowBytes: usize): void {
+  const quads = C & ~3;
+  memory.fill(vo, 0, 2 * rowBytes);
+  if (to) memory.fill(to, 0, 2 * rowBytes);
+  for (let j = 0; j < J; j++) {
+    const t0 = terms + ((n0 * <usize>J + <usize>j) * <usize>C << 2), t1 = terms + ((n1 * <usize>J + <usize>j) * <usize>C << 2);
+    const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+    const useA = a != 0, useB = to != 0 && b != 0;
+    const va = f64x2.splat(a), vb = f64x2.splat(b);
+    let c = 0;
+    for (; c < quads; c += 4) {
+      const x0 = v128.load(t0 + (<usize>c << 2)), x1 = v128.load(t1 + (<usize>c << 2));
+      const lo0 = f64x2.promote_low_f32x4(x0), hi0 = f64x2.promote_low_f32x4(v128.shuffle<f32>(x0, x0, 2, 3, 2, 3));
+      const lo1 = f64x2.promote_low_f32x4(x1), hi1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(x1, x1, 2, 3, 2, 3));
+      const off = <usize>c << 3;
+      if (useA) {
+        accumulate4(vo + off, va, lo0, hi0);
+        accumulate4(vo + rowBytes + off, va, lo1, hi1);
+      }
+      if (useB) {
+        accumulate4(to + off, vb, lo0, hi0);
+        accumulate4(to + rowBytes + off, vb, lo1, hi1);
+      }
+    }
+    for (; c < C; c++) {
+      const x0 = <f64>load<f32>(t0 + (<usize>c << 2)), x1 = <f64>load<f32>(t1 + (<usize>c << 2));
+      const off = <usize>c << 3;
+      if (useA) {
+        store<f64>(vo + off, load<f64>(vo + off) + a * x0);
+        store<f64>(vo + rowBytes + off, load<f64>(vo + rowBytes + off) + a * x1);
+      }
+      if (useB) {
+        store<f64>(to + off, load<f64>(to + off) + b * x0);
+        store<f64>(to + rowBytes + off, load<f64>(to + rowBytes + off) + b * x1);
+      }
+    }
+  }
+}
+
+function quad(acc: usize, coef: v128, x: v128): void {
+  accumulate4(acc, coef, f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3)));
+}
+
+function single(acc: usize, coef: f64, x: f64): void {
+  store<f64>(acc, load<f64>(acc) + coef * x);
+}
+
+// Four rows (node indices at `nodes`), as gatherRows2.
+function gatherRows4(nodes: usize, J: i32, C: i32, terms: usize, cv: usize, cd: usize, vo: usize, to: usize, rowBytes: usize): void {
+  const quads = C & ~3;
+  const blockBytes = <usize>J * (<usize>C << 2), termBytes = <usize>C << 2;
+  const b0 = terms + <usize>load<i32>(nodes) * blockBytes, b1 = terms + <usize>load<i32>(nodes, 4) * blockBytes;
+  const b2 = terms + <usize>load<i32>(nodes, 8) * blockBytes, b3 = terms + <usize>load<i32>(nodes, 12) * blockBytes;
+  memory.fill(vo, 0, 4 * rowBytes);
+  if (to) memory.fill(to, 0, 4 * rowBytes);
+  for (let j = 0; j < J; j++) {
+    const tj = <usize>j * termBytes;
+    const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+    const useA = a != 0, useB = to != 0 && b != 0;
+    const va = f64x2.splat(a), vb = f64x2.splat(b);
+    let c = 0;
+    for (; c < quads; c += 4) {
+      const q = tj + (<usize>c << 2), off = <usize>c << 3;
+      const x0 = v128.load(b0 + q), x1 = v128.load(b1 + q), x2 = v128.load(b2 + q), x3 = v128.load(b3 + q);
+      if (useA) {
+        quad(vo + off, va, x0);
+        quad(vo + rowBytes + off, va, x1);
+        quad(vo + 2 * rowBytes + off, va, x2);
+        quad(vo + 3 * rowBytes + off, va, x3);
+      }
+      if (useB) {
+        quad(to + off, vb, x0);
+        quad(to + rowBytes + off, vb, x1);
+        quad(to + 2 * rowBytes + off, vb, x2);
+        quad(to + 3 * rowBytes + off, vb, x3);
+      }
+    }
+    for (; c < C; c++) {
+      const q = tj + (<usize>c << 2), off = <usize>c << 3;
+      const x0 = <f64>load<f32>(b0 + q), x1 = <f64>load<f32>(b1 + q), x2 = <f64>load<f32>(b2 + q), x3 = <f64>load<f32>(b3 + q);
+      if (useA) {
+        single(vo + off, a, x0);
+        single(vo + rowBytes + off, a, x1);
+        single(vo + 2 * rowBytes + off, a, x2);
+        single(vo + 3 * rowBytes + off, a, x3);
+      }
+      if (useB) {
+        single(to + off, b, x0);
+        single(to + rowBytes + off, b, x1);
+        single(to + 2 * rowBytes + off, b, x2);
+        single(to + 3 * rowBytes + off, b, x3);
+      }
+    }
+  }
+}
+
+// One row (the odd last one).
+function gatherRow(node: usize, J: i32, C: i32, terms: usize, cv: usize, cd: usize, vo: usize, to: usize): void {
   const quads = C & ~3;
   const rowBytes = <usize>C << 3;
-  for (let r = 0; r < rows; r++) {
-    const node = <usize>load<i32>(nodes + (<usize>r << 2));
-    const vo = value + <usize>r * rowBytes;
-    const to = tangent + <usize>r * rowBytes;
-    memory.fill(vo, 0, rowBytes);
-    if (tangent) memory.fill(to, 0, rowBytes);
-    for (let j = 0; j < J; j++) {
-      const term = terms + ((node * <usize>J + <usize>j) * <usize>C << 2);
-      const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
-      const useA = a != 0, useB = tangent != 0 && b != 0;
-      const va = f64x2.splat(a), vb = f64x2.splat(b);
-      let c = 0;
-      for (; c < quads; c += 4) {
-        const x = v128.load(term + (<usize>c << 2));
-        const lo = f64x2.promote_low_f32x4(x);
-        const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3));
-        const off = <usize>c << 3;
-        if (useA) {
-          v128.store(vo + off, f64x2.add(v128.load(vo + off), f64x2.mul(va, lo)));
-          v128.store(vo + off, f64x2.add(v128.load(vo + off, 16), f64x2.mul(va, hi)), 16);
-        }
-        if (useB) {
-          v128.store(to + off, f64x2.add(v128.load(to + off), f64x2.mul(vb, lo)));
-          v128.store(to + off, f64x2.add(v128.load(to + off, 16), f64x2.mul(vb, hi)), 16);
-        }
-      }
-      for (; c < C; c++) {
-        const x = <f64>load<f32>(term + (<usize>c << 2));
-        const off = <usize>c << 3;
-        if (useA) store<f64>(vo + off, load<f64>(vo + off) + a * x);
-        if (useB) store<f64>(to + off, load<f64>(to + off) + b * x);
-      }
+  memory.fill(vo, 0, rowBytes);
+  if (to) memory.fill(to, 0, rowBytes);
+  for (let j = 0; j < J; j++) {
+    const term = terms + ((node * <usize>J + <usize>j) * <usize>C << 2);
+    const a = load<f64>(cv + (<usize>j << 3)), b = load<f64>(cd + (<usize>j << 3));
+    const useA = a != 0, useB = to != 0 && b != 0;
+    const va = f64x2.splat(a), vb = f64x2.splat(b);
+    let c = 0;
+    for (; c < quads; c += 4) {
+      const x = v128.load(term + (<usize>c << 2));
+      const lo = f64x2.promote_low_f32x4(x), hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3));
+      const off = <usize>c << 3;
+      if (useA) accumulate4(vo + off, va, lo, hi);
+      if (useB) accumulate4(to + off, vb, lo, hi);
+    }
+    for (; c < C; c++) {
+      const x = <f64>load<f32>(term + (<usize>c << 2));
+      const off = <usize>c << 3;
+      if (useA) store<f64>(vo + off, load<f64>(vo + off) + a * x);
+      if (useB) store<f64>(to + off, load<f64>(to + off) + b * x);
     }
   }
 }

@@ -142,8 +142,9 @@ test("float32 expansion store: SIMD gathers equal the scalar loops bit for bit a
     return new ExpandedFeatures(grad, data.x, new ScalarDiffusion(data.diffusion), data.laplacian, 1e-7, { storage, simd });
   };
   const fast = make("float32", true), loops = make("float32", false), exact = make("float64", false);
-  const nodes = Int32Array.from([0, 3, 3, 17, 41, 79, 100, data.numNodes - 1]);
-  for (const t of [0.05, 0.2, 0.26, 1.1]) {
+  // 8 and 7 rows: the kernel takes rows four, two and one at a time
+  const nodeSets = [Int32Array.from([0, 3, 3, 17, 41, 79, 100, data.numNodes - 1]), Int32Array.from([5, 90, 2, 2, 61, data.numNodes - 2, 33])];
+  for (const [t, nodes] of [0.05, 0.2, 0.26, 1.1].flatMap((t) => nodeSets.map((s) => [t, s] as const))) {
     for (const wantTangent of [true, false]) {
       const a = fast.gather(nodes, t, wantTangent), b = loops.gather(nodes, t, wantTangent), c = exact.gather(nodes, t, wantTangent);
       assert.ok(a.value.every((v, i) => Object.is(v, b.value[i])), `value at t=${t}`);
