@@ -7,6 +7,9 @@
 //   element (m, k) of A sits at a + 4·(m·sam + k·sak), so A or Aᵀ is read without copying.
 // N, ldb, ldc are multiples of 4 and b, c, bias are 16-byte aligned (callers pad columns).
 // Sums run in a fixed order (k ascending), so results are bitwise reproducible.
+//
+// Further down: the float64 derivative step and expansion gather of the features, and the
+// elementwise kernels of the resident MLP (src/model/mlp-f32.ts) and its optimiser.
 
 function start(bias: usize, j: i32): v128 {
   return bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);

@@ -1,10 +1,14 @@
 /**
- * WebAssembly-SIMD kernels (compiled from asm/kernels.ts) for the two hot loops of training:
+ * WebAssembly-SIMD kernels (compiled from asm/kernels.ts) for the hot loops of training:
  *
  * - float32 products of the fully connected layer (Y = X Wᵀ + b, dW = dYᵀ X, dX = dY W), with
- *   the same signatures as the float64 reference loops in src/model/linear.ts;
+ *   the same signatures as the float64 reference loops in src/model/linear.ts (`forward`,
+ *   `backward`), and on resident buffers (`resident`, `gemmAt`) for src/model/mlp-f32.ts;
+ * - the elementwise kernels of that resident MLP (`elementwise`: conversions, batch
+ *   normalisation, ReLU, dropout, the optimiser step), bitwise equal to the JavaScript loops;
  * - the float64 directional-derivative step of the gradient features (bitwise equal to the
- *   scalar loops in src/model/gradient.ts: same sums in the same order, two lanes at a time).
+ *   scalar loops in src/model/gradient.ts: same sums in the same order, two lanes at a time);
+ * - the gather of heat-kernel expansion rows (`expansionStore`, `gatherExpansion`).
  *
  * Why float32: the MLP is the hot path of training (≈ 10 M multiply-adds per batch at the macaque
  * settings) and f32x4 does four lanes per instruction where f64x2 does two. Parameters, gradients
@@ -12,9 +16,9 @@
  * way in and results widened on the way out. Sums run in a fixed order, so training stays
  * bitwise reproducible on a given machine.
  *
- * The module (compiled from asm/linear.ts, embedded as base64) is instantiated synchronously on
+ * The module (compiled from asm/kernels.ts, embedded as base64) is instantiated synchronously on
  * first use with a memory that grows as needed. Where WebAssembly SIMD is unavailable
- * `simdLinear()` returns null and says why once; callers fall back to the float64 loops.
+ * `simdKernels()` returns null and says why once; callers fall back to the float64 loops.
  */
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 
