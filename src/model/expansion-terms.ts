@@ -1,8 +1,7 @@
 /**
  * The J cached feature matrices of the heat-kernel expansion around a centre t₀ (see
  * features.ts): G(L^j y₀) for j < J with y₀ = exp(−t₀L) x, written node-major into a store
- * (node, term, channel). Shared by the re-centre on the training thread and the worker that
- * prepares the next expansion ahead of t (expansion-worker.ts), so both produce the same bits.
+ * (node, term, channel). Called by ExpandedFeatures.recentre whenever t leaves the valid radius.
  */
 import type { SparseMatrix } from "../core/sparse.js";
 import { spmm } from "../core/sparse.js";
