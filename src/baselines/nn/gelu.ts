@@ -12,14 +12,17 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  */
 export function erf(x: number): number {
   const z = Math.abs(x);
-  if (z < 0.5) {
-    const z2 = z * z;
-    const num = ((((0.18577770618460315 * z2 + 3.1611237438705655) * z2 + 113.86415415105016) * z2 + 377.485237685302) * z2 + 3209.3775891384694);
-    const den = ((((z2 + 23.601290952344122) * z2 + 244.02463793444417) * z2 + 1282.6165260773723) * z2 + 2844.236833439171);
-    return (x * num) / den;
-  }
+  if (z < 0.5) return erfSmall(x);
   const r = erfcPositive(z);
   return x > 0 ? 1 - r : r - 1;
+}
+
+/** erf(x) for |x| < 0.5 (Cody's first rational approximation). */
+function erfSmall(x: number): number {
+  const z2 = x * x;
+  const num = ((((0.18577770618460315 * z2 + 3.1611237438705655) * z2 + 113.86415415105016) * z2 + 377.485237685302) * z2 + 3209.3775891384694);
+  const den = ((((z2 + 23.601290952344122) * z2 + 244.02463793444417) * z2 + 1282.6165260773723) * z2 + 2844.236833439171);
+  return (x * num) / den;
 }
 
 /** erfc for z ≥ 0.5 (Cody's two rational approximations). */
@@ -69,15 +72,7 @@ export function geluWithDerivative(x: Float64Array, out: Float64Array, slope: Fl
     const v = x[i];
     const z = Math.abs(v) * INV_SQRT2;
     const e = Math.exp(-0.5 * v * v);
-    let erfAbs: number;
-    if (z < 0.5) {
-      const z2 = z * z;
-      const num = ((((0.18577770618460315 * z2 + 3.1611237438705655) * z2 + 113.86415415105016) * z2 + 377.485237685302) * z2 + 3209.3775891384694);
-      const den = ((((z2 + 23.601290952344122) * z2 + 244.02463793444417) * z2 + 1282.6165260773723) * z2 + 2844.236833439171);
-      erfAbs = (z * num) / den;
-    } else {
-      erfAbs = z > 27 ? 1 : 1 - e * erfcScaled(z);
-    }
+    const erfAbs = z < 0.5 ? erfSmall(z) : z > 27 ? 1 : 1 - e * erfcScaled(z);
     const cdf = 0.5 * (1 + (v < 0 ? -erfAbs : erfAbs));
     out[i] = v * cdf;
     slope[i] = cdf + v * INV_SQRT_2PI * e;
