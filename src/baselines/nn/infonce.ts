@@ -42,21 +42,13 @@ export function infoNce(
     let sp = 0;
     for (let k = 0; k < d; k++) sp += ref[ri + k] * pos[ri + k];
     align -= sp * invT;
-    // log-sum-exp with the row maximum subtracted for stability.
-    let max = -Infinity;
     for (let j = 0; j < m; j++) {
       let s = 0;
       const nj = j * d;
       for (let k = 0; k < d; k++) s += ref[ri + k] * neg[nj + k];
-      s *= invT;
-      p[j] = s;
-      if (s > max) max = s;
+      p[j] = s * invT;
     }
-    let z = 0;
-    for (let j = 0; j < m; j++) {
-      p[j] = Math.exp(p[j] - max);
-      z += p[j];
-    }
+    const { max, z } = exponentiateShifted(p, 0, m);
     uniform += max + Math.log(z);
     if (grads) {
       const scale = invT / n;
@@ -108,18 +100,8 @@ export function infoNceFloat32(
     let sp = 0;
     for (let k = 0; k < d; k++) sp += ref[ri + k] * pos[ri + k];
     align -= sp * invT;
-    let max = -Infinity;
-    for (let j = 0; j < m; j++) {
-      const v = s[si + j] * invT;
-      s[si + j] = v;
-      if (v > max) max = v;
-    }
-    let z = 0;
-    for (let j = 0; j < m; j++) {
-      const e = Math.exp(s[si + j] - max);
-      s[si + j] = e;
-      z += e;
-    }
+    for (let j = 0; j < m; j++) s[si + j] *= invT;
+    const { max, z } = exponentiateShifted(s, si, m);
     uniform += max + Math.log(z);
     // s becomes ∂loss/∂similarity (before the 1/τ): softmax weight × invT / n.
     const w = scale / z;
@@ -135,4 +117,20 @@ export function infoNceFloat32(
   align /= n;
   uniform /= n;
   return { loss: align + uniform, alignment: align, uniformity: uniform };
+}
+
+/**
+ * Replaces v[o … o + m) by exp(v − max) and returns max and the sum z of the exponentials, so
+ * that log Σ exp(v) = max + log z without overflow (the log-sum-exp of one similarity row).
+ */
+function exponentiateShifted(v: Float64Array, o: number, m: number): { max: number; z: number } {
+  let max = -Infinity;
+  for (let j = 0; j < m; j++) if (v[o + j] > max) max = v[o + j];
+  let z = 0;
+  for (let j = 0; j < m; j++) {
+    const e = Math.exp(v[o + j] - max);
+    v[o + j] = e;
+    z += e;
+  }
+  return { max, z };
 }
