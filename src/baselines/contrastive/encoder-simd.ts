@@ -1,9 +1,7 @@
 import type { SimdKernels } from "../../kernels/simd.js";
 import { geluWithDerivative } from "../nn/gelu.js";
 import { l2NormalizeRows, l2NormalizeRowsBackward } from "../nn/normalize.js";
-import type { EncoderParams, EncoderShape } from "./encoder.js";
-
-const BLOCKS = 3;
+import { ENCODER_BLOCKS as BLOCKS, encoderLayers, type EncoderParams, type EncoderShape } from "./encoder.js";
 
 /**
  * The offset10 encoder of encoder.ts with its convolutions run as float32 WebAssembly-SIMD
@@ -56,8 +54,7 @@ export class SimdEncoder {
 
   /** [inChannels, outChannels, kernel] of the five convolutions. */
   private layers(): [number, number, number][] {
-    const { inChannels: ci, hidden: h, outDim: d } = this.shape;
-    return [[ci, h, 2], [h, h, 3], [h, h, 3], [h, h, 3], [h, d, 3]];
+    return encoderLayers(this.shape);
   }
 
   private allocate(batch: number, length: number): void {

@@ -18,7 +18,9 @@ import { l2NormalizeRows, l2NormalizeRowsBackward } from "../nn/normalize.js";
 export const OFFSET10_LEFT = 5;
 export const OFFSET10_RIGHT = 5;
 export const OFFSET10_FIELD = OFFSET10_LEFT + OFFSET10_RIGHT;
-const BLOCKS = 3;
+/** Residual blocks between the first and the last convolution. */
+export const ENCODER_BLOCKS = 3;
+const BLOCKS = ENCODER_BLOCKS;
 
 export interface EncoderShape {
   inChannels: number;
@@ -48,17 +50,22 @@ function convShape(batch: number, length: number, inC: number, outC: number, ker
   return { batch, length, inChannels: inC, outChannels: outC, kernel };
 }
 
+/** [inChannels, outChannels, kernel] of the encoder's convolutions, first to last. */
+export function encoderLayers(shape: EncoderShape): [number, number, number][] {
+  const { inChannels: ci, hidden: h, outDim: d } = shape;
+  const layers: [number, number, number][] = [[ci, h, 2]];
+  for (let j = 0; j < BLOCKS; j++) layers.push([h, h, 3]);
+  layers.push([h, d, 3]);
+  return layers;
+}
+
 /**
  * PyTorch's default Conv1d initialisation (uniform in ±1/√fan_in for weights and biases,
  * fan_in = in × kernel), drawn in a fixed order from `rng` so a seed fixes the network.
  */
 export function initEncoder(shape: EncoderShape, rng: Random): EncoderParams {
-  const { inChannels: ci, hidden: h, outDim: d } = shape;
-  const layers: [number, number, number][] = [[ci, h, 2]];
-  for (let j = 0; j < BLOCKS; j++) layers.push([h, h, 3]);
-  layers.push([h, d, 3]);
   const params: Float64Array[] = [];
-  for (const [inC, outC, k] of layers) {
+  for (const [inC, outC, k] of encoderLayers(shape)) {
     const bound = 1 / Math.sqrt(inC * k);
     const w = new Float64Array(k * outC * inC);
     for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
