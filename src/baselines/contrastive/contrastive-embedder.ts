@@ -125,8 +125,7 @@ export class ContrastiveEmbedder implements Embedder {
     const n = p.batchSize, D = p.outputDimension, W = OFFSET10_FIELD;
     const dEmb = new Float64Array(3 * n * D);
     const grads = { reference: dEmb.subarray(0, n * D), positive: dEmb.subarray(n * D, 2 * n * D), negative: dEmb.subarray(2 * n * D) };
-    const kernels = p.precision === "float32" ? createSimdKernels() : null;
-    const fast = kernels ? new SimdEncoder(shape, kernels) : null;
+    const fast = this.simdEncoder(shape);
     // Windows copied out for the float64 path; the float32 path reads them in place.
     const x = new Float64Array(fast ? 0 : 3 * n * W * C);
     const paramGrads = params.map((a) => new Float64Array(a.length));
@@ -135,12 +134,12 @@ export class ContrastiveEmbedder implements Embedder {
     this.lossHistory = new Float64Array(p.iterations);
     for (let it = 0; it < p.iterations; it++) {
       const idx = sampler.sample(n, rng);
-      if (fast && kernels) {
+      if (fast) {
         windowStarts(T, idx.reference, starts, 0);
         windowStarts(T, idx.positive, starts, n);
         windowStarts(T, idx.negative, starts, 2 * n);
         const e = fast.forwardWindows(params, X.data, T, starts, W);
-        const res = infoNceFloat32(kernels, e.subarray(0, n * D), e.subarray(n * D, 2 * n * D), e.subarray(2 * n * D), n, n, D, p.temperature, grads, similarities);
+        const res = infoNceFloat32(fast.kernels, e.subarray(0, n * D), e.subarray(n * D, 2 * n * D), e.subarray(2 * n * D), n, n, D, p.temperature, grads, similarities);
         this.lossHistory[it] = res.loss;
         fast.backward(params, dEmb, paramGrads);
         adam.step(paramGrads);
@@ -194,23 +193,23 @@ export class ContrastiveEmbedder implements Embedder {
 }
 
 /**
- * First row of the window of each index, written to starts[offset + i]. Indices are clamped to
- * [LEFT, T − RIGHT] so every window lies inside the data, as CEBRA's dataset indexing does.
+ * First row of the window around time bin `index` of T. Indices are clamped to [LEFT, T − RIGHT]
+ * so every window lies inside the data, as CEBRA's dataset indexing does.
  */
-function windowStarts(T: number, indices: Int32Array, starts: Int32Array, offset: number): void {
-  for (let i = 0; i < indices.length; i++) starts[offset + i] = Math.min(Math.max(indices[i], OFFSET10_LEFT), T - OFFSET10_RIGHT) - OFFSET10_LEFT;
+function windowStart(T: number, index: number): number {
+  return Math.min(Math.max(index, OFFSET10_LEFT), T - OFFSET10_RIGHT) - OFFSET10_LEFT;
 }
 
-/**
- * Copies the window of each index into x (time-major, starting at window slot `offset`).
- * Indices are clamped to [LEFT, T − RIGHT] so every window lies inside the data, as
- * CEBRA's dataset indexing does.
- */
+/** First row of the window of each index, written to starts[offset + i]. */
+function windowStarts(T: number, indices: Int32Array, starts: Int32Array, offset: number): void {
+  for (let i = 0; i < indices.length; i++) starts[offset + i] = windowStart(T, indices[i]);
+}
+
+/** Copies the window of each index into x (time-major, starting at window slot `offset`). */
 function gatherWindows(X: Matrix, indices: Int32Array, x: Float64Array, offset: number): void {
   const T = X.rows, C = X.cols, W = OFFSET10_FIELD;
   for (let i = 0; i < indices.length; i++) {
-    const t = Math.min(Math.max(indices[i], OFFSET10_LEFT), T - OFFSET10_RIGHT);
-    const first = t - OFFSET10_LEFT;
+    const first = windowStart(T, indices[i]);
     x.set(X.data.subarray(first * C, (first + W) * C), (offset + i) * W * C);
   }
 }

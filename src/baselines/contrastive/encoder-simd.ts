@@ -46,7 +46,7 @@ export class SimdEncoder {
   private binProducts = new Float64Array(0);
   private binGrads = new Float64Array(0);
 
-  constructor(private readonly shape: EncoderShape, private readonly kernels: SimdKernels) {
+  constructor(private readonly shape: EncoderShape, readonly kernels: SimdKernels) {
     const layers = this.layers();
     this.weights2d = layers.map(([inC, outC, k]) => new Float64Array(outC * k * inC));
     this.gradW2d = layers.map(([inC, outC, k]) => new Float64Array(outC * k * inC));
