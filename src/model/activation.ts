@@ -16,15 +16,20 @@ export function reluBackward(y: Float64Array, gy: Float64Array): Float64Array {
 
 /** Zeroes each entry with probability p and scales the rest by 1/(1−p); returns the scale mask. */
 export function dropoutForward(x: Float64Array, p: number, rng: Random): { y: Float64Array; mask: Float64Array } {
-  const y = new Float64Array(x.length);
   const mask = new Float64Array(x.length);
-  const keep = 1 / (1 - p);
-  for (let i = 0; i < x.length; i++) {
-    const m = rng.random() < p ? 0 : keep;
-    mask[i] = m;
-    y[i] = x[i] * m;
-  }
+  dropoutScales(mask, x.length, p, rng);
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i] * mask[i];
   return { y, mask };
+}
+
+/**
+ * Fills mask[0 … n) with 0 (probability p) or 1/(1−p), one draw of `rng` per entry in order: every
+ * MLP path draws its dropout through this, so a seed gives the same mask on each.
+ */
+export function dropoutScales(mask: Float64Array | Float32Array, n: number, p: number, rng: Random): void {
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < n; i++) mask[i] = rng.random() < p ? 0 : keep;
 }
 
 export function dropoutBackward(mask: Float64Array, gy: Float64Array): Float64Array {

@@ -20,6 +20,7 @@ import type { ElementwiseKernels, SimdKernels } from "../kernels/simd.js";
 import type { Linear } from "./linear.js";
 import type { BatchNorm } from "./batchnorm.js";
 import { BN_EPS, BN_MOMENTUM } from "./batchnorm.js";
+import { dropoutScales } from "./activation.js";
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
@@ -200,10 +201,7 @@ export class ResidentMlpF32 {
     const pass = this.view(h.pass, rows * c);
     // dropout scales drawn row-major, as the layer-by-layer path draws them
     const drop = training && this.dropout > 0 && rng !== null;
-    if (drop) {
-      const p = this.dropout, keep = 1 / (1 - p);
-      for (let i = 0; i < rows * c; i++) pass[i] = rng.random() < p ? 0 : keep;
-    }
+    if (drop) dropoutScales(pass, rows * c, this.dropout, rng);
     const bn = this.norms[k];
     const mean = this.view(h.mean, c), dev = this.view(h.dev, c), invStd = this.view(h.invStd, c);
     if (bn && training) {
