@@ -1,5 +1,14 @@
 import { Matrix } from "./matrix.js";
 
+/** Applies the plane rotation [c s; −s c] to columns p and q of a row-major matrix (rows × ld). */
+function rotateColumns(M: Float64Array, rows: number, ld: number, p: number, q: number, c: number, s: number): void {
+  for (let k = 0; k < rows; k++) {
+    const mp = M[k * ld + p], mq = M[k * ld + q];
+    M[k * ld + p] = c * mp - s * mq;
+    M[k * ld + q] = s * mp + c * mq;
+  }
+}
+
 /**
  * In-place cyclic Jacobi for a small symmetric d × d matrix A (destroyed): eigenvalues into vals,
  * eigenvectors as the columns of vecs, unsorted. Allocation-free, with a relative stopping rule, so
@@ -21,21 +30,13 @@ export function jacobiEigenInPlace(A: Float64Array, d: number, vals: Float64Arra
         const theta = (A[q * d + q] - A[p * d + p]) / (2 * apq);
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = A[k * d + p], akq = A[k * d + q];
-          A[k * d + p] = c * akp - s * akq;
-          A[k * d + q] = s * akp + c * akq;
-        }
+        rotateColumns(A, d, d, p, q, c, s);
         for (let k = 0; k < d; k++) {
           const apk = A[p * d + k], aqk = A[q * d + k];
           A[p * d + k] = c * apk - s * aqk;
           A[q * d + k] = s * apk + c * aqk;
         }
-        for (let k = 0; k < d; k++) {
-          const vkp = vecs[k * d + p], vkq = vecs[k * d + q];
-          vecs[k * d + p] = c * vkp - s * vkq;
-          vecs[k * d + q] = s * vkp + c * vkq;
-        }
+        rotateColumns(vecs, d, d, p, q, c, s);
       }
     }
   }
@@ -92,16 +93,8 @@ export function svd(a: Matrix, maxSweeps = 60): { U: Matrix; S: Float64Array; V:
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let k = 0; k < rows; k++) {
-          const wp = W[k * n + p], wq = W[k * n + q];
-          W[k * n + p] = c * wp - s * wq;
-          W[k * n + q] = s * wp + c * wq;
-        }
-        for (let k = 0; k < n; k++) {
-          const vp = V[k * n + p], vq = V[k * n + q];
-          V[k * n + p] = c * vp - s * vq;
-          V[k * n + q] = s * vp + c * vq;
-        }
+        rotateColumns(W, rows, n, p, q, c, s);
+        rotateColumns(V, n, n, p, q, c, s);
       }
     }
     if (!rotated) break;
