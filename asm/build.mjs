@@ -14,7 +14,7 @@ const outDir = outIdx >= 0 ? process.argv[outIdx + 1] : null;
 const wasmPath = outDir ? join(outDir, "kernels.wasm") : join(root, "asm", "kernels.wasm");
 const modulePath = outDir ? join(outDir, "kernels-wasm.ts") : join(root, "src", "kernels", "kernels-wasm.ts");
 
-export const ASC_FLAGS = ["--enable", "simd", "-O3", "--runtime", "stub", "--noAssert", "--importMemory", "--initialMemory", "1"];
+export const ASC_FLAGS = ["--enable", "simd", "--enable", "threads", "--sharedMemory", "--maximumMemory", "65536", "-O3", "--runtime", "stub", "--noAssert", "--importMemory", "--initialMemory", "1"];
 
 const tmp = mkdtempSync(join(tmpdir(), "asc-"));
 try {

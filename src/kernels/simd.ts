@@ -21,6 +21,7 @@
  * `simdKernels()` returns null and says why once; callers fall back to the float64 loops.
  */
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+import { kernelHelper, type HelperKernel, type KernelHelper } from "./helper-thread.js";
 
 // The compiler's lib has no DOM, so the WebAssembly JS API is declared here as far as it is used.
 interface WasmMemory {
@@ -30,7 +31,7 @@ interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
@@ -71,6 +72,18 @@ export interface ElementwiseKernels {
 }
 
 const PAGE = 65536;
+/** The module's memory is shared (so a helper thread can work on it) and may grow to 4 GiB. */
+const MAX_PAGES = 65536;
+
+// Work below which a call stays on one thread (the handshake costs a few microseconds).
+const SPLIT_MIN_MACS = 100_000;
+const SPLIT_MIN_GATHER_ROWS = 32;
+const SPLIT_MIN_DERIVATIVE_ROWS = 256;
+
+/** Where to split `rows` between the helper (rows before) and the caller: a multiple of 4, or 0 for no split. */
+function splitPoint(rows: number): number {
+  return rows >= 8 ? (rows >> 3) << 2 : 0;
+}
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
@@ -102,7 +115,10 @@ interface PinnedKernels {
 }
 
 export class SimdKernels {
+  private readonly module: object;
   private readonly memory: WasmMemory;
+  /** This instance's number in the helper thread (registered on the first split call). */
+  private helperInstance = -1;
   private readonly gemm: Gemm;
   private readonly derivative: DerivativeShared;
   private readonly gatherTerms: GatherExpansion;
@@ -113,8 +129,8 @@ export class SimdKernels {
   private storeBytes = 0;
 
   constructor(api: WasmApi, bytes: Uint8Array) {
-    this.memory = new api.Memory({ initial: 1 });
-    const module = new api.Module(bytes);
+    this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const module = (this.module = new api.Module(bytes));
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.gemm = instance.exports.gemm as Gemm;
     this.derivative = instance.exports.derivativeShared as DerivativeShared;
@@ -128,6 +144,35 @@ export class SimdKernels {
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
     if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
     return this.f32;
+  }
+
+  /** The helper thread with this instance registered, or null when kernels run on one thread. */
+  private helper(): KernelHelper | null {
+    const h = kernelHelper();
+    if (h && this.helperInstance < 0) this.helperInstance = h.register(this.module, this.memory);
+    return h;
+  }
+
+  /** Runs `kernel` on the helper with `helperArgs` while `own` runs here; returns once both are done. */
+  private together(h: KernelHelper, kernel: HelperKernel, helperArgs: number[], own: () => void): void {
+    h.start(this.helperInstance, kernel, helperArgs);
+    try {
+      own();
+    } finally {
+      h.join();
+    }
+  }
+
+  /** The product kernel, its rows split with the helper thread when the product is large enough. */
+  private product(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
+    const r0 = M * N * K >= SPLIT_MIN_MACS ? splitPoint(M) : 0;
+    const h = r0 > 0 ? this.helper() : null;
+    if (!h) {
+      this.gemm(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
+      return;
+    }
+    this.together(h, "gemm", [r0, N, K, a, sam, sak, b, ldb, c, ldc, bias], () =>
+      this.gemm(M - r0, N, K, a + 4 * r0 * sam, sam, sak, b, ldb, c + 4 * r0 * ldc, ldc, bias));
   }
 
   /** Writes a rows × cols float64 block into float32 rows of stride `ld` at byte offset `at`. */
@@ -154,7 +199,7 @@ export class SimdKernels {
       for (let i = 0; i < nIn; i++) f32[wt + i * outP + o] = w[wo + i];
     }
     if (b) f32.set(b.subarray(0, nOut), pb >> 2);
-    this.gemm(rows, outP, nIn, px, inP, 1, pwt, outP, py, outP, b ? pb : 0);
+    this.product(rows, outP, nIn, px, inP, 1, pwt, outP, py, outP, b ? pb : 0);
     const y = out ?? new Float64Array(rows * nOut);
     const yb = py >> 2;
     for (let r = 0; r < rows; r++) y.set(f32.subarray(yb + r * outP, yb + r * outP + nOut), r * nOut);
@@ -177,7 +222,7 @@ export class SimdKernels {
     this.put(f32, pgy, gy, rows, nOut, outP);
     this.put(f32, px, x, rows, nIn, inP);
     // dW (nOut × nIn) = dYᵀ X: A = dYᵀ read through strides (m = output, k = batch row)
-    this.gemm(nOut, inP, rows, pgy, 1, outP, px, inP, pgw, inP, 0);
+    this.product(nOut, inP, rows, pgy, 1, outP, px, inP, pgw, inP, 0);
     const g = pgw >> 2;
     for (let o = 0; o < nOut; o++) {
       const src = g + o * inP, dst = o * nIn;
@@ -186,7 +231,7 @@ export class SimdKernels {
     if (!needInput) return null;
     this.put(f32, pw, w, nOut, nIn, inP);
     // dX (rows × nIn) = dY W
-    this.gemm(rows, inP, nOut, pgy, outP, 1, pw, inP, pgx, inP, 0);
+    this.product(rows, inP, nOut, pgy, outP, 1, pw, inP, pgx, inP, 0);
     const gx = new Float64Array(rows * nIn);
     const xb = pgx >> 2;
     for (let r = 0; r < rows; r++) gx.set(f32.subarray(xb + r * inP, xb + r * inP + nIn), r * nIn);
@@ -220,7 +265,16 @@ export class SimdKernels {
     this.reserve(arena.bytes);
     const buf = this.memory.buffer;
     new Float64Array(buf, pf, rows * cols).set(field.subarray(0, rows * cols));
-    this.derivative(rows, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa);
+    const r0 = rows >= SPLIT_MIN_DERIVATIVE_ROWS ? splitPoint(rows) : 0;
+    const h = r0 > 0 ? this.helper() : null;
+    if (h) {
+      // the second part reads rowPtr from its first row on (entries keep their absolute indices)
+      const rowBytes = 8 * cols * m;
+      this.together(h, "derivativeShared", [r0, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa], () =>
+        this.derivative(rows - r0, cols, m, nnz, pin.rowPtr + 4 * r0, pin.colIdx, pin.vals, pf, po + r0 * rowBytes, pa));
+    } else {
+      this.derivative(rows, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa);
+    }
     const result = new Float64Array(buf, po, rows * cols * m);
     if (out && out.length === result.length) {
       out.set(result);
@@ -252,7 +306,7 @@ export class SimdKernels {
    * N, ldb, ldc multiples of 4): C (M × N) = A B (+ bias), A read through the strides sam, sak.
    */
   gemmAt(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
-    this.gemm(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
+    this.product(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
   }
 
   /**
@@ -290,7 +344,15 @@ export class SimdKernels {
     for (let r = 0; r < rows; r++) idx[r] = nodes[r];
     new Float64Array(buf, pcv, J).set(cv.subarray(0, J));
     new Float64Array(buf, pcd, J).set(cd.subarray(0, J));
-    this.gatherTerms(rows, pn, J, C, 0, pcv, pcd, pv, pt);
+    const r0 = rows >= SPLIT_MIN_GATHER_ROWS ? splitPoint(rows) : 0;
+    const h = r0 > 0 ? this.helper() : null;
+    if (h) {
+      const rowBytes = 8 * C;
+      this.together(h, "gatherExpansion", [r0, pn, J, C, 0, pcv, pcd, pv, pt], () =>
+        this.gatherTerms(rows - r0, pn + 4 * r0, J, C, 0, pcv, pcd, pv + r0 * rowBytes, wantTangent ? pt + r0 * rowBytes : 0));
+    } else {
+      this.gatherTerms(rows, pn, J, C, 0, pcv, pcd, pv, pt);
+    }
     if (out && out.value.length === rows * C && (!wantTangent || out.tangent?.length === rows * C)) {
       out.value.set(new Float64Array(buf, pv, rows * C));
       if (wantTangent) out.tangent!.set(new Float64Array(buf, pt, rows * C));
@@ -312,7 +374,7 @@ export function simdKernels(): SimdKernels | null {
   try {
     if (!wasmApi) throw new Error("WebAssembly is not available in this runtime");
     const bytes = Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64"));
-    if (!wasmApi.validate(bytes)) throw new Error("this runtime does not support WebAssembly SIMD (fixed-width 128-bit)");
+    if (!wasmApi.validate(bytes)) throw new Error("this runtime does not support WebAssembly SIMD (fixed-width 128-bit) with shared memory (threads)");
     cached = new SimdKernels(wasmApi, bytes);
   } catch (e) {
     cached = null;
