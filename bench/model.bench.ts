@@ -2,7 +2,8 @@
  * MARBLE training benchmarks: one epoch and a full fit for (a) the paper's van der Pol dataset
  * and (b) a 30k-point 5-D dataset at the macaque settings (k = 30, order 2, diffusion, hidden 100,
  * out 20, 120 epochs). Each case reports its split: dataset construction, feature precompute,
- * mean seconds per epoch. Timings on a shared 2-core machine are noisy.
+ * mean seconds per epoch. Timings on a shared 2-core machine are noisy. `cpuS` counts every
+ * thread of the process, the kernel helper's polling included (MARBLE_THREADS=1 for one thread).
  */
 import { Matrix, Random } from "../src/core/index.js";
 import { constructDataset } from "../src/geometry/index.js";

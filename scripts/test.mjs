@@ -9,8 +9,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const unitOnly = process.argv.includes("--unit-only");
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+function run(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
   if (r.status !== 0) {
     console.error(`\n${cmd} ${args.join(" ")} failed (exit ${r.status})`);
     process.exit(r.status ?? 1);
@@ -39,4 +39,9 @@ let files = findTests(join(root, "test")).sort();
 // slow suites (notebooks, browser) live in test/integration and test/e2e
 if (unitOnly) files = files.filter((f) => !/[\\/](integration|e2e)[\\/]/.test(f));
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
-run(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files]);
+// Two test files run at once on two cores, so the kernels' helper thread (which polls while a fit
+// runs) would oversubscribe them and starve the browser tests: tests run the kernels on one
+// thread unless MARBLE_THREADS says otherwise. test/model/kernel-threads.test.ts turns the helper
+// on itself, and the quick reproduction (npm run reproduce) runs the notebooks with it.
+const env = { ...process.env, MARBLE_THREADS: process.env.MARBLE_THREADS ?? "1" };
+run(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], env);

@@ -17,3 +17,5 @@ export * from "./display/index.js";
 export * from "./reporting/index.js";
 export * from "./pipeline/index.js";
 export { VERSION } from "./version.js";
+// kernel threads: 2 by default where two cores exist (results do not depend on it)
+export { kernelThreads, setKernelThreads } from "./kernels/helper-thread.js";
