@@ -112,11 +112,11 @@ export class KernelHelper {
   }
 
   /** Starts `kernel(...args)` on the helper; `join` waits for it. One call at a time. */
-  start(instance: number, kernel: HelperKernel, args: number[]): void {
+  start(instance: number, kernel: HelperKernel, args: readonly number[]): void {
     this.post(HELPER_KERNELS.indexOf(kernel), instance, args);
   }
 
-  private post(op: number, instance: number, args: number[]): void {
+  private post(op: number, instance: number, args: readonly number[]): void {
     if (this.busy) throw new Error("KernelHelper: a call is already running; join it first");
     if (args.length > MAX_ARGS) throw new RangeError(`KernelHelper: at most ${MAX_ARGS} arguments`);
     this.args.set(args);
@@ -174,6 +174,19 @@ export function setKernelThreads(n: 1 | 2): number {
 /** The shared helper, started on first use, or null when kernels run on one thread. */
 export function kernelHelper(): KernelHelper | null {
   if (kernelThreads() < 2) return null;
-  helper ??= new KernelHelper();
+  if (!helper) {
+    try {
+      helper = new KernelHelper();
+    } catch (e) {
+      helperFailed(e);
+      return null;
+    }
+  }
   return helper;
+}
+
+/** Falls back to one thread for good, saying why once: results are the same, only slower. */
+export function helperFailed(e: unknown): void {
+  threads = 1;
+  process.emitWarning(`MARBLE: kernel helper thread unavailable (${(e as Error).message}); running kernels on one thread`, { code: "MARBLE_ONE_THREAD" });
 }

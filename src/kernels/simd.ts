@@ -21,7 +21,7 @@
  * `simdKernels()` returns null and says why once; callers fall back to the float64 loops.
  */
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
-import { kernelHelper, type HelperKernel, type KernelHelper } from "./helper-thread.js";
+import { helperFailed, kernelHelper, type HelperKernel, type KernelHelper } from "./helper-thread.js";
 
 // The compiler's lib has no DOM, so the WebAssembly JS API is declared here as far as it is used.
 interface WasmMemory {
@@ -43,6 +43,9 @@ type Gemm = (
   c: number, ldc: number,
   bias: number,
 ) => void;
+
+/** Arguments of the product kernel: M, N, K, a, sam, sak, b, ldb, c, ldc, bias (see `gemmAt`). */
+export type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number];
 
 type DerivativeShared = (
   rows: number, cols: number, m: number, nnz: number,
@@ -149,12 +152,19 @@ export class SimdKernels {
   /** The helper thread with this instance registered, or null when kernels run on one thread. */
   private helper(): KernelHelper | null {
     const h = kernelHelper();
-    if (h && this.helperInstance < 0) this.helperInstance = h.register(this.module, this.memory);
+    if (h && this.helperInstance < 0) {
+      try {
+        this.helperInstance = h.register(this.module, this.memory);
+      } catch (e) {
+        helperFailed(e);
+        return null;
+      }
+    }
     return h;
   }
 
   /** Runs `kernel` on the helper with `helperArgs` while `own` runs here; returns once both are done. */
-  private together(h: KernelHelper, kernel: HelperKernel, helperArgs: number[], own: () => void): void {
+  private together(h: KernelHelper, kernel: HelperKernel, helperArgs: readonly number[], own: () => void): void {
     h.start(this.helperInstance, kernel, helperArgs);
     try {
       own();
@@ -307,6 +317,21 @@ export class SimdKernels {
    */
   gemmAt(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
     this.product(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
+  }
+
+  /**
+   * Two independent products (arguments as `gemmAt`, neither writing what the other reads): the
+   * helper thread computes the first whole while this thread computes the second, one handshake
+   * for both. The backward pass's weight and input gradients are such a pair of equal size.
+   */
+  gemmPairAt(first: GemmArgs, second: GemmArgs): void {
+    const h = first[0] * first[1] * first[2] >= SPLIT_MIN_MACS && second[0] * second[1] * second[2] >= SPLIT_MIN_MACS ? this.helper() : null;
+    if (!h) {
+      this.product(...first);
+      this.product(...second);
+      return;
+    }
+    this.together(h, "gemm", first, () => this.gemm(...second));
   }
 
   /**

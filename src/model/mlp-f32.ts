@@ -16,7 +16,7 @@
  * src/model/batchnorm.ts bit for bit), rounded to float32 only where a product reads them.
  */
 import type { Random } from "../core/random.js";
-import type { ElementwiseKernels, SimdKernels } from "../kernels/simd.js";
+import type { ElementwiseKernels, GemmArgs, SimdKernels } from "../kernels/simd.js";
 import type { Linear } from "./linear.js";
 import type { BatchNorm } from "./batchnorm.js";
 import { BN_EPS, BN_MOMENTUM } from "./batchnorm.js";
@@ -260,13 +260,15 @@ export class ResidentMlpF32 {
     for (let k = L - 1; k >= 0; k--) {
       const s = this.slots[k], lin = this.linears[k];
       if (k < L - 1) this.deactivate(k, rows);
-      // dW (nOut × nIn) = dYᵀ X, accumulated into the float64 gradient through the staging buffer
-      this.kernels.gemmAt(s.nOut, s.inP, rows, s.gOutput, 1, s.outP, s.input, s.inP, s.gWeight, s.inP, 0);
+      // dW (nOut × nIn) = dYᵀ X and dX (rows × nIn) = dY W: independent products, run side by side
+      const weightGrad: GemmArgs = [s.nOut, s.inP, rows, s.gOutput, 1, s.outP, s.input, s.inP, s.gWeight, s.inP, 0];
+      if (k > 0 || needInput) this.kernels.gemmPairAt(weightGrad, [rows, s.inP, s.nOut, s.gOutput, s.outP, 1, s.w, s.inP, s.gInput, s.inP, 0]);
+      else this.kernels.gemmAt(...weightGrad);
+      // dW accumulates into the float64 gradient through the staging buffer
       const gw = lin.weight.grad!;
       this.f64.set(gw, s.stage >> 3);
       this.ops.accumulateRows(s.gWeight, s.inP, s.stage, s.nIn, s.nOut, s.nIn);
       gw.set(this.view(s.stage, gw.length));
-      if (k > 0 || needInput) this.kernels.gemmAt(rows, s.inP, s.nOut, s.gOutput, s.outP, 1, s.w, s.inP, s.gInput, s.inP, 0);
     }
     if (!needInput) return null;
     const first = this.slots[0];
