@@ -17,7 +17,8 @@
  * bitwise reproducible on a given machine.
  *
  * The module (compiled from asm/kernels.ts, embedded as base64) is instantiated synchronously on
- * first use with a memory that grows as needed. Where WebAssembly SIMD is unavailable
+ * first use with a shared memory that grows as needed; large calls are split by rows with a
+ * helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way. Where WebAssembly SIMD is unavailable
  * `simdKernels()` returns null and says why once; callers fall back to the float64 loops.
  */
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
