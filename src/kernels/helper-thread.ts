@@ -23,9 +23,10 @@ export const HELPER_KERNELS = ["gemm", "gatherExpansion", "derivativeShared"] as
 export type HelperKernel = (typeof HELPER_KERNELS)[number];
 
 // control block (Int32 slots)
-const POSTED = 0, DONE = 1, OP = 2, INSTANCE = 3, NARGS = 4, STATUS = 5;
-const OP_REGISTER = -2, OP_EXIT = -1;
-const MAX_ARGS = 16;
+const POSTED = 0, DONE = 1, OP = 2, INSTANCE = 3, STATUS = 4;
+const OP_REGISTER = -1;
+/** Arguments of the widest kernel (gemm); every call passes this many, the extra ones are ignored. */
+const MAX_ARGS = 11;
 /**
  * How long the helper keeps polling for the next call before it sleeps. The calls of a training
  * step come a fraction of a millisecond apart; waking a sleeping thread costs tens of
@@ -54,22 +55,17 @@ for (;;) {
   }
   seen = Atomics.load(ctl, ${POSTED});
   const op = ctl[${OP}];
-  if (op === ${OP_EXIT}) break;
   let status = 0;
   try {
     if (op === ${OP_REGISTER}) {
       const { module, memory } = receiveMessageOnPort(port).message;
       instances.push(new WebAssembly.Instance(module, { env: { memory } }).exports);
     } else {
-      const a = args, f = instances[ctl[${INSTANCE}]][names[op]];
-      switch (ctl[${NARGS}]) {
-        case 9: f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]); break;
-        case 10: f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]); break;
-        case 11: f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]); break;
-        default: f(...Array.from(a.subarray(0, ctl[${NARGS}])));
-      }
+      // a WebAssembly export ignores arguments beyond its own
+      const a = args;
+      instances[ctl[${INSTANCE}]][names[op]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
     }
-  } catch (e) {
+  } catch {
     status = 1;
   }
   ctl[${STATUS}] = status;
@@ -122,7 +118,6 @@ export class KernelHelper {
     this.args.set(args);
     this.ctl[OP] = op;
     this.ctl[INSTANCE] = instance;
-    this.ctl[NARGS] = args.length;
     this.busy = true;
     Atomics.store(this.ctl, POSTED, ++this.seq);
     Atomics.notify(this.ctl, POSTED);

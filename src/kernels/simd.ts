@@ -18,8 +18,9 @@
  *
  * The module (compiled from asm/kernels.ts, embedded as base64) is instantiated synchronously on
  * first use with a shared memory that grows as needed; large calls are split by rows with a
- * helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way. Where WebAssembly SIMD is unavailable
- * `simdKernels()` returns null and says why once; callers fall back to the float64 loops.
+ * helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way.
+ * Where WebAssembly SIMD is unavailable `simdKernels()` returns null and says why once; callers
+ * fall back to the float64 loops.
  */
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 import { helperFailed, kernelHelper, type HelperKernel, type KernelHelper } from "./helper-thread.js";
@@ -45,8 +46,8 @@ type Gemm = (
   bias: number,
 ) => void;
 
-/** Arguments of the product kernel: M, N, K, a, sam, sak, b, ldb, c, ldc, bias (see `gemmAt`). */
-export type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number];
+/** Arguments of the product kernel (see `gemmAt`). */
+export type GemmArgs = Parameters<Gemm>;
 
 type DerivativeShared = (
   rows: number, cols: number, m: number, nnz: number,
@@ -174,16 +175,24 @@ export class SimdKernels {
     }
   }
 
+  /**
+   * Runs `kernel` (`f` here, by name in the helper) over `rows` independent rows, `part(from,
+   * count)` giving its arguments for rows [from, from + count); `large` calls are split with the
+   * helper thread.
+   */
+  private byRows<A extends number[]>(
+    kernel: HelperKernel, f: (...args: A) => void, rows: number, large: boolean, part: (from: number, count: number) => A,
+  ): void {
+    const r0 = large ? splitPoint(rows) : 0;
+    const h = r0 > 0 ? this.helper() : null;
+    if (h) this.together(h, kernel, part(0, r0), () => f(...part(r0, rows - r0)));
+    else f(...part(0, rows));
+  }
+
   /** The product kernel, its rows split with the helper thread when the product is large enough. */
   private product(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
-    const r0 = M * N * K >= SPLIT_MIN_MACS ? splitPoint(M) : 0;
-    const h = r0 > 0 ? this.helper() : null;
-    if (!h) {
-      this.gemm(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
-      return;
-    }
-    this.together(h, "gemm", [r0, N, K, a, sam, sak, b, ldb, c, ldc, bias], () =>
-      this.gemm(M - r0, N, K, a + 4 * r0 * sam, sam, sak, b, ldb, c + 4 * r0 * ldc, ldc, bias));
+    this.byRows<GemmArgs>("gemm", this.gemm, M, M * N * K >= SPLIT_MIN_MACS, (from, count) =>
+      [count, N, K, a + 4 * from * sam, sam, sak, b, ldb, c + 4 * from * ldc, ldc, bias]);
   }
 
   /** Writes a rows × cols float64 block into float32 rows of stride `ld` at byte offset `at`. */
@@ -276,16 +285,10 @@ export class SimdKernels {
     this.reserve(arena.bytes);
     const buf = this.memory.buffer;
     new Float64Array(buf, pf, rows * cols).set(field.subarray(0, rows * cols));
-    const r0 = rows >= SPLIT_MIN_DERIVATIVE_ROWS ? splitPoint(rows) : 0;
-    const h = r0 > 0 ? this.helper() : null;
-    if (h) {
-      // the second part reads rowPtr from its first row on (entries keep their absolute indices)
-      const rowBytes = 8 * cols * m;
-      this.together(h, "derivativeShared", [r0, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa], () =>
-        this.derivative(rows - r0, cols, m, nnz, pin.rowPtr + 4 * r0, pin.colIdx, pin.vals, pf, po + r0 * rowBytes, pa));
-    } else {
-      this.derivative(rows, cols, m, nnz, pin.rowPtr, pin.colIdx, pin.vals, pf, po, pa);
-    }
+    // a part reads rowPtr from its first row on (entries keep their absolute indices)
+    const rowBytes = 8 * cols * m, pinned = pin;
+    this.byRows<Parameters<DerivativeShared>>("derivativeShared", this.derivative, rows, rows >= SPLIT_MIN_DERIVATIVE_ROWS, (from, count) =>
+      [count, cols, m, nnz, pinned.rowPtr + 4 * from, pinned.colIdx, pinned.vals, pf, po + from * rowBytes, pa]);
     const result = new Float64Array(buf, po, rows * cols * m);
     if (out && out.length === result.length) {
       out.set(result);
@@ -370,15 +373,9 @@ export class SimdKernels {
     for (let r = 0; r < rows; r++) idx[r] = nodes[r];
     new Float64Array(buf, pcv, J).set(cv.subarray(0, J));
     new Float64Array(buf, pcd, J).set(cd.subarray(0, J));
-    const r0 = rows >= SPLIT_MIN_GATHER_ROWS ? splitPoint(rows) : 0;
-    const h = r0 > 0 ? this.helper() : null;
-    if (h) {
-      const rowBytes = 8 * C;
-      this.together(h, "gatherExpansion", [r0, pn, J, C, 0, pcv, pcd, pv, pt], () =>
-        this.gatherTerms(rows - r0, pn + 4 * r0, J, C, 0, pcv, pcd, pv + r0 * rowBytes, wantTangent ? pt + r0 * rowBytes : 0));
-    } else {
-      this.gatherTerms(rows, pn, J, C, 0, pcv, pcd, pv, pt);
-    }
+    const rowBytes = 8 * C;
+    this.byRows<Parameters<GatherExpansion>>("gatherExpansion", this.gatherTerms, rows, rows >= SPLIT_MIN_GATHER_ROWS, (from, count) =>
+      [count, pn + 4 * from, J, C, 0, pcv, pcd, pv + from * rowBytes, wantTangent ? pt + from * rowBytes : 0]);
     if (out && out.value.length === rows * C && (!wantTangent || out.tangent?.length === rows * C)) {
       out.value.set(new Float64Array(buf, pv, rows * C));
       if (wantTangent) out.tangent!.set(new Float64Array(buf, pt, rows * C));
