@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { jupyterEnv, KERNEL_NAME, PYTHON, setupKernel } from "./setup-kernel.mjs";
+import { ensureComponents } from "./system.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -292,21 +293,16 @@ export async function main(argv = process.argv.slice(2)) {
       return 1;
     }
   }
+  // a fresh machine: Debian's Jupyter is installed (as root) before the kernel is registered
+  const stillMissing = ensureComponents(["jupyter"], (m) => console.log(`reproduce: ${m}`));
+  if (stillMissing.length) {
+    console.error(`reproduce: cannot run notebooks without Debian's Jupyter (${stillMissing.map(([, why]) => why).join("; ")}); install it as shown above, then run again`);
+    return 1;
+  }
   try {
     setupKernel();
   } catch (err) {
     console.error(`reproduce: ${err.message}`);
-    return 1;
-  }
-  let py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
-  if (py.status !== 0) {
-    // a fresh machine: install Debian's Jupyter (as root; otherwise the script prints the command)
-    console.log("reproduce: Debian's Jupyter packages are missing; running scripts/setup-system.sh");
-    spawnSync("bash", [join(root, "scripts", "setup-system.sh")], { stdio: "inherit" });
-    py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
-  }
-  if (py.status !== 0) {
-    console.error(`reproduce: ${PYTHON} cannot import nbclient/nbformat; install Debian's Jupyter packages with \`bash scripts/setup-system.sh\` (as root)`);
     return 1;
   }
   const reporting = createRequire(import.meta.url)(join(root, "dist", "reporting", "index.js"));

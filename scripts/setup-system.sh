@@ -1,26 +1,47 @@
 #!/usr/bin/env bash
-# Installs the Debian packages MarbleLab needs when they are missing (as root through apt-get;
-# otherwise prints the command to run). Safe to run repeatedly.
+# Installs the Debian packages MarbleLab needs when they are missing: as root through apt-get,
+# otherwise it prints the one apt-get line to run and exits 1. Safe to run repeatedly; prints
+# nothing but one line when everything is present.
+#
+#   bash scripts/setup-system.sh              every group
+#   bash scripts/setup-system.sh jupyter      what `npm run reproduce` needs (notebooks run headless)
+#   bash scripts/setup-system.sh browser      what the browser tests of `npm test` need
+#
+# Called by `npm run reproduce` and `npm test` before anything needs the packages.
 set -euo pipefail
-PKGS=(
-  jupyter-notebook python3-nbconvert python3-nbclient python3-jupyterlab-server jupyter-server jupyter-client
-  chromium
-)
+JUPYTER=(jupyter-notebook python3-nbconvert python3-nbclient python3-jupyterlab-server jupyter-server jupyter-client)
+BROWSER=(chromium)
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(jupyter browser)
+PKGS=()
+for g in "${groups[@]}"; do
+  case "$g" in
+    jupyter) PKGS+=("${JUPYTER[@]}") ;;
+    browser) PKGS+=("${BROWSER[@]}") ;;
+    *) echo "setup-system: unknown group '$g' (use jupyter, browser or nothing for both)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup-system: all system packages present"
+  echo "setup-system: Debian packages present (${groups[*]})"
   exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then
-  echo "setup-system: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q "${missing[@]}"
-else
-  echo "setup-system: missing system packages: ${missing[*]}" >&2
-  echo "  install them with: sudo apt-get install -y ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-system: missing Debian packages; install them with:" >&2
+  echo "  sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
+echo "setup-system: installing ${missing[*]} (apt-get, a few minutes on a new machine)"
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp /tmp/marble-setup-system.XXXXXX.log)
+# apt's own progress goes to a log; on failure its tail is shown
+if ! { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >"$log" 2>&1; then
+  tail -n 30 "$log" >&2
+  echo "setup-system: apt-get failed (full log: $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "setup-system: installed ${missing[*]}"

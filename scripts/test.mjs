@@ -1,12 +1,20 @@
 // The project's test command: type-check and lint, build, then run every test file with
 // Node's built-in test runner. `--unit-only` skips the notebook and browser suites.
+//
+// The notebook and browser suites need Debian's Jupyter and Chromium: they are installed first
+// when missing (as root; otherwise the apt-get line is printed and the run fails). To run without
+// a component on purpose, opt out of its group explicitly:
+//   npm test -- --skip-browser     (or MARBLE_SKIP_BROWSER_TESTS=1)   no browser tests
+//   npm test -- --unit-only                                            no notebook or browser tests
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureComponents } from "./system.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const unitOnly = process.argv.includes("--unit-only");
+const skipBrowser = unitOnly || process.argv.includes("--skip-browser") || process.env.MARBLE_SKIP_BROWSER_TESTS === "1";
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 
 function run(cmd, args, env = process.env) {
@@ -27,6 +35,26 @@ function findTests(dir) {
   return out;
 }
 
+let files = findTests(join(root, "test")).sort();
+// slow suites (notebooks, browser) live in test/integration and test/e2e
+if (unitOnly) files = files.filter((f) => !/[\\/](integration|e2e)[\\/]/.test(f));
+if (skipBrowser) files = files.filter((f) => !/[\\/]e2e[\\/]/.test(f));
+if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
+
+// the components the chosen suites need, installed before they run; a missing one fails the run
+const groups = [];
+if (files.some((f) => /[\\/](integration|e2e)[\\/]/.test(f))) groups.push("jupyter");
+if (files.some((f) => /[\\/]e2e[\\/]/.test(f))) groups.push("browser");
+const missing = ensureComponents(groups, (m) => console.log(`test: ${m}`));
+if (missing.length) {
+  for (const [g, why] of missing) {
+    const optOut = g === "browser" ? "npm test -- --skip-browser" : "npm test -- --unit-only";
+    console.error(`test: FAILED before running: ${why}. Install it as shown above, or skip its tests explicitly with \`${optOut}\`.`);
+  }
+  process.exit(1);
+}
+if (skipBrowser && !unitOnly) console.warn("test: browser tests skipped on request (--skip-browser / MARBLE_SKIP_BROWSER_TESTS=1)");
+
 // call our TypeScript by path: tslab ships its own older compiler that claims node_modules/.bin/tsc
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 // the library is imported by its package name (notebooks, extension); a later `npm install <pkg>` can drop the link
@@ -35,10 +63,6 @@ run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit"]);
 run("npx", ["eslint", "src", "test", "scripts", "bench"]);
 run(process.execPath, [tsc, "-p", "tsconfig.build.json"]);
 
-let files = findTests(join(root, "test")).sort();
-// slow suites (notebooks, browser) live in test/integration and test/e2e
-if (unitOnly) files = files.filter((f) => !/[\\/](integration|e2e)[\\/]/.test(f));
-if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 // Two test files run at once on two cores, so the kernels' helper thread (which polls while a fit
 // runs) would oversubscribe them and starve the browser tests: tests run the kernels on one
 // thread unless MARBLE_THREADS says otherwise. test/model/kernel-threads.test.ts turns the helper

@@ -11,12 +11,17 @@ export const ROOT = join(__dirname, "..", "..");
 export const RESULTS = join(ROOT, "test-results", "e2e");
 export const CHROMIUM = process.env.MARBLE_CHROMIUM ?? "/usr/bin/chromium";
 
-/** Null when Chromium is present, otherwise the reason the browser tests must skip. */
+/**
+ * Null when Chromium is present. Without it the browser tests fail, unless the user opted out
+ * with MARBLE_SKIP_BROWSER_TESTS=1 (`npm test -- --skip-browser`): then the reason they skip.
+ */
 export function chromiumMissing(): string | null {
   if (existsSync(CHROMIUM)) return null;
-  const reason = `SKIPPED: Chromium not found at ${CHROMIUM} — install it with \`apt-get install -y chromium\` (or set MARBLE_CHROMIUM) to run the browser tests`;
-  console.warn(`\n*** ${reason} ***\n`);
-  return reason;
+  const install = `install it with \`bash scripts/setup-system.sh browser\` (or set MARBLE_CHROMIUM)`;
+  if (process.env.MARBLE_SKIP_BROWSER_TESTS !== "1") {
+    throw new Error(`Chromium not found at ${CHROMIUM}: ${install}, or skip the browser tests with \`npm test -- --skip-browser\``);
+  }
+  return `skipped on request (MARBLE_SKIP_BROWSER_TESTS=1): Chromium not found at ${CHROMIUM}`;
 }
 
 export async function launchBrowser(): Promise<Browser> {

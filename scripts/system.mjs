@@ -1,0 +1,39 @@
+// The system components MarbleLab needs beyond npm, checked (and installed through
+// scripts/setup-system.sh when missing) before anything uses them:
+//   jupyter  Debian's Jupyter (nbclient, jupyter_client, Jupyter Server) under /usr/bin/python3
+//   browser  Debian's Chromium, for the browser tests
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PYTHON } from "./setup-kernel.mjs";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+export const CHROMIUM = process.env.MARBLE_CHROMIUM ?? "/usr/bin/chromium";
+
+/** What each group needs, as a check that returns null when present or the reason it is not. */
+const CHECKS = {
+  jupyter: () => {
+    const py = spawnSync(PYTHON, ["-c", "import nbclient, nbformat, jupyter_client, jupyter_server"], { encoding: "utf8" });
+    if (py.error) return `${PYTHON} not found`;
+    return py.status === 0 ? null : `${PYTHON} cannot import Jupyter (${py.stderr.trim().split("\n").pop()})`;
+  },
+  browser: () => (existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM}`),
+};
+
+/** Reasons, per group, that a component is missing (empty when all are present). */
+export function missingComponents(groups) {
+  return groups.map((g) => [g, CHECKS[g]()]).filter(([, why]) => why);
+}
+
+/**
+ * Makes sure the groups' components are present, running setup-system.sh for the missing ones
+ * (it installs as root, otherwise prints the apt-get line). Returns the reasons that remain.
+ */
+export function ensureComponents(groups, log = console.log) {
+  const missing = missingComponents(groups);
+  if (missing.length === 0) return [];
+  for (const [g, why] of missing) log(`${g}: ${why}`);
+  spawnSync("bash", [join(root, "scripts", "setup-system.sh"), ...missing.map(([g]) => g)], { stdio: "inherit" });
+  return missingComponents(groups);
+}
