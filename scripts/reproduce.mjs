@@ -8,10 +8,13 @@
 //   npm run reproduce -- --list          list the notebooks
 //   npm run reproduce -- --stamp         strip outputs and refresh notebook metadata before a commit
 //
-// Other options: --out DIR, --notebooks-dir DIR, --no-build, --timeout SECONDS (per cell).
+// Other options: --out DIR, --notebooks-dir DIR, --no-build, --timeout SECONDS (per cell),
+// --progress-every SECONDS (how often a log without a terminal gets a progress line; default 30).
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { clearInterval, setInterval } from "node:timers";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -37,6 +40,7 @@ export function parseArgs(argv) {
     timeout: null,
     list: false,
     stamp: false,
+    progressEvery: 30,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
@@ -56,6 +60,12 @@ export function parseArgs(argv) {
         const t = Number(value());
         if (!(t >= 0)) throw new Error(`--timeout must be a number of seconds ≥ 0 (0 = none), got ${argv[i]}`);
         opts.timeout = t;
+        break;
+      }
+      case "--progress-every": {
+        const t = Number(value());
+        if (!(t > 0)) throw new Error(`--progress-every must be a number of seconds > 0, got ${argv[i]}`);
+        opts.progressEvery = t;
         break;
       }
       case "--list": opts.list = true; break;
@@ -150,6 +160,8 @@ try:
         for n, idx in enumerate(code):
             cell = nb.cells[idx]
             t0 = time.time()
+            head = next((l.strip() for l in cell.source.splitlines() if l.strip() and not l.strip().startswith(("import ", "//", "/*", "*"))), "")
+            emit(event="start", index=n + 1, of=len(code), head=head[:70])
             try:
                 client.execute_cell(cell, idx)
             except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
@@ -166,7 +178,7 @@ nbformat.write(nb, out)
 emit(event="done", failure=failure)
 `;
 
-function runNotebook(nb, outDir, env, timeout, onCell) {
+function runNotebook(nb, outDir, env, timeout, onCell, onStart = () => {}) {
   return new Promise((resolvePromise) => {
     const outPath = join(outDir, `${nb.id}.ipynb`);
     const child = spawn(PYTHON, ["-c", DRIVER, nb.path, outPath, String(timeout), KERNEL_NAME], {
@@ -187,6 +199,7 @@ function runNotebook(nb, outDir, env, timeout, onCell) {
         try {
           const ev = JSON.parse(line);
           if (ev.event === "cell") onCell(ev);
+          else if (ev.event === "start") onStart(ev);
           else if (ev.event === "done") done = ev;
         } catch {
           // not one of the driver's lines
@@ -196,7 +209,9 @@ function runNotebook(nb, outDir, env, timeout, onCell) {
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
     });
+    current = child;
     child.on("close", (code) => {
+      current = null;
       if (!done) {
         const tail = stderr.trim().split("\n").slice(-5).join("\n");
         done = { failure: { cell: null, kind: "DriverError", message: `notebook driver exited ${code}: ${tail}` } };
@@ -204,6 +219,44 @@ function runNotebook(nb, outDir, env, timeout, onCell) {
       resolvePromise({ outPath, failure: done.failure });
     });
   });
+}
+
+/** The notebook driver now running (stopped when the run is interrupted). */
+let current = null;
+
+/**
+ * Follows the progress lines that long library work appends to MARBLE_PROGRESS_FILE
+ * (src/core/progress.ts) and returns the newest as text, such as "MARBLE fit, epochs 12/30, ~20 s left".
+ */
+function progressFollower(file) {
+  let offset = 0;
+  let latest = null;
+  return () => {
+    try {
+      const size = statSync(file).size;
+      if (size > offset) {
+        const fd = openSync(file, "r");
+        const buf = Buffer.alloc(size - offset);
+        readSync(fd, buf, 0, buf.length, offset);
+        closeSync(fd);
+        offset = size;
+        const lines = buf.toString("utf8").trim().split("\n");
+        for (const l of lines) {
+          try {
+            latest = JSON.parse(l);
+          } catch {
+            // a line still being written
+          }
+        }
+      }
+    } catch {
+      // no progress yet
+    }
+    if (!latest) return "";
+    const { label, done, total, seconds } = latest;
+    const left = done > 0 && done < total ? `, ~${Math.ceil((seconds / done) * (total - done))} s left` : "";
+    return `${label} ${done}/${total}${left}`;
+  };
 }
 
 function readExperiments(outDir) {
@@ -224,7 +277,12 @@ function gitCommit() {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function writeSummary(outDir, run, notebooks, reporting) {
+/**
+ * Writes results.json and results.md. `state` is "running" while notebooks remain (the summary is
+ * rewritten after each one), "interrupted" when the run was stopped, "complete" at the end; until
+ * then the folder also holds an INCOMPLETE marker, so a partial run never looks finished.
+ */
+function writeSummary(outDir, run, notebooks, reporting, state = "complete") {
   const experiments = readExperiments(outDir);
   for (const nb of notebooks) {
     nb.experiments = experiments.filter((e) => e.notebook === nb.id).map((e) => e.experiment);
@@ -234,13 +292,16 @@ function writeSummary(outDir, run, notebooks, reporting) {
     }
   }
   const passed = notebooks.every((n) => n.status === "passed") && experiments.every((e) => e.passed);
-  const summary = { run: { ...run, finishedAt: new Date().toISOString() }, passed, notebooks, experiments };
+  const complete = state === "complete";
+  const summary = { run: { ...run, state, finishedAt: complete ? new Date().toISOString() : null }, passed: complete && passed, notebooks, experiments };
   writeAtomic(join(outDir, "results.json"), JSON.stringify(summary, null, 2) + "\n");
   const lines = [
     `# MarbleLab reproduction — ${run.mode} mode`,
     "",
+    ...(complete ? [] : [`**Incomplete run (${state}):** ${notebooks.length} of ${run.notebooks.length} notebooks ran; ` +
+      `not run: ${run.notebooks.filter((id) => !notebooks.some((n) => n.id === id)).join(", ") || "none"}. Nothing below is a full reproduction.`, ""]),
     `Started ${run.startedAt}, library ${run.libraryVersion}${run.gitCommit ? `, commit ${run.gitCommit}` : ""}, Node ${run.node}. ` +
-      `Overall: **${passed ? "all checks pass" : "some checks fail or notebooks errored"}**.`,
+      (complete ? `Overall: **${passed ? "all checks pass" : "some checks fail or notebooks errored"}**.` : ""),
     "",
     "| notebook | status | time (s) | note |",
     "|---|---|---|---|",
@@ -261,7 +322,8 @@ export async function main(argv = process.argv.slice(2)) {
     return 2;
   }
   if (opts.help) {
-    console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).slice(0, 12).join("\n"));
+    const lines = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
+    console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith("//"))).join("\n"));
     return 0;
   }
   const all = listNotebooks(opts.notebooksDir);
@@ -309,6 +371,9 @@ export async function main(argv = process.argv.slice(2)) {
 
   const outDir = opts.out ?? join(root, "results", timestamp());
   mkdirSync(outDir, { recursive: true });
+  const incompleteMarker = join(outDir, "INCOMPLETE");
+  writeAtomic(incompleteMarker, "This run has not finished (or was interrupted): results.md lists the notebooks that ran.\n");
+  const progressDir = mkdtempSync(join(tmpdir(), "marble-progress-"));
   const timeout = opts.timeout ?? (opts.mode === "full" ? 0 : 1800);
   const run = {
     startedAt: new Date().toISOString(),
@@ -318,7 +383,18 @@ export async function main(argv = process.argv.slice(2)) {
     node: process.version,
     argv,
     outDir,
+    notebooks: selected.map((nb) => nb.id),
   };
+  // Ctrl-C or a kill: stop the notebook, say in results.md that the run is incomplete, keep the marker
+  const interrupt = (signal) => {
+    current?.kill("SIGTERM");
+    writeSummary(outDir, run, notebooks, reporting, "interrupted");
+    rmSync(progressDir, { recursive: true, force: true });
+    process.stdout.write(`\nreproduce: interrupted (${signal}); ${relative(process.cwd(), outDir) || "."} is marked INCOMPLETE\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
   console.log(`reproduce: ${selected.length} notebook(s), ${opts.mode} mode → ${relative(process.cwd(), outDir) || "."}`);
   const notebooks = [];
   const t0 = Date.now();
@@ -336,13 +412,34 @@ export async function main(argv = process.argv.slice(2)) {
     const start = Date.now();
     const tty = process.stdout.isTTY;
     const head = `[${k + 1}/${selected.length}] ${nb.id}`;
-    if (tty) process.stdout.write(head);
-    else console.log(`${head}  started`);
-    const { failure } = await runNotebook(nb, outDir, env, timeout, (ev) => {
-      const line = `${head}  cell ${ev.index}/${ev.of}  ${((Date.now() - start) / 1000).toFixed(0)} s`;
-      if (tty) process.stdout.write(`\r${line}   `);
-      else console.log(line);
+    // what runs (the cell and its first line), how far (the library's progress lines), how long
+    const progressFile = join(progressDir, `${nb.id}.jsonl`);
+    env.MARBLE_PROGRESS_FILE = progressFile;
+    const progress = progressFollower(progressFile);
+    let cell = "";
+    let cellStart = start;
+    let lastPlain = 0;
+    const show = (force = false) => {
+      const p = progress();
+      const line = `${head}  ${cell}${p ? `  · ${p}` : ""}  ${((Date.now() - start) / 1000).toFixed(0)} s`;
+      if (tty) process.stdout.write(`\r${line.slice(0, (process.stdout.columns ?? 120) - 1)}\x1b[K`);
+      // logs without a terminal get a line per cell and one every --progress-every s inside a long cell
+      else if (force || Date.now() - lastPlain >= opts.progressEvery * 1000) {
+        lastPlain = Date.now();
+        console.log(line);
+      }
+    };
+    if (!tty) console.log(`${head}  started`);
+    const ticker = setInterval(() => {
+      if (tty || Date.now() - cellStart >= opts.progressEvery * 1000) show();
+    }, 1000);
+    const { failure } = await runNotebook(nb, outDir, env, timeout, () => {}, (ev) => {
+      cell = `cell ${ev.index}/${ev.of}${ev.head ? ` (${ev.head})` : ""}`;
+      cellStart = Date.now();
+      lastPlain = Date.now();
+      show(!tty);
     });
+    clearInterval(ticker);
     const seconds = Number(((Date.now() - start) / 1000).toFixed(1));
     const entry = { id: nb.id, status: failure ? "error" : "ran", seconds, data };
     if (failure) {
@@ -350,12 +447,14 @@ export async function main(argv = process.argv.slice(2)) {
     }
     notebooks.push(entry);
     // the summary is rewritten after every notebook so an interrupted run still leaves one
-    writeSummary(outDir, run, notebooks, reporting);
+    writeSummary(outDir, run, notebooks, reporting, k + 1 < selected.length ? "running" : "complete");
     const status = notebooks[notebooks.length - 1].status;
-    process.stdout.write(`${tty ? "\r" : ""}${head}  ${status}  ${seconds} s${tty ? " ".repeat(20) : ""}\n`);
+    process.stdout.write(`${tty ? "\r" : ""}${head}  ${status}  ${seconds} s${tty ? "\x1b[K" : ""}\n`);
     if (failure) console.log(`    ${entry.error.split("\n").slice(0, 6).join("\n    ")}`);
   }
   const summary = writeSummary(outDir, run, notebooks, reporting);
+  rmSync(incompleteMarker, { force: true });
+  rmSync(progressDir, { recursive: true, force: true });
   const failedChecks = summary.experiments.flatMap((e) => e.checks.filter((c) => c.passed === false).map((c) => `${e.experiment}: ${c.name}`));
   console.log(`\nreproduce: ${((Date.now() - t0) / 1000).toFixed(0)} s; results in ${join(relative(process.cwd(), outDir) || ".", "results.md")}`);
   for (const f of failedChecks) console.log(`  failed check — ${f}`);

@@ -4,3 +4,4 @@ export { Random } from "./random.js";
 export { symmetricEigen, jacobiEigenInPlace, svd } from "./eigen.js";
 export { ValidationError, toMatrix, assertFinite, withDefaults, checkInteger, checkNumber, checkOneOf } from "./validate.js";
 export { PCA, eigenDescending } from "./pca.js";
+export { progressTask, type ProgressTask } from "./progress.js";

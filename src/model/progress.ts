@@ -1,17 +1,26 @@
-/** A one-line progress bar on a terminal stream (nothing is written when the stream is not a TTY). */
+import { progressTask, type ProgressTask } from "../core/progress.js";
+
+/**
+ * A one-line progress bar on a terminal stream (nothing is written when the stream is not a TTY).
+ * The same counts also go to the headless progress channel of core/progress.ts, so that a
+ * notebook run by `npm run reproduce` shows how far a fit is even when its bar is off.
+ */
 export class ProgressBar {
   private readonly stream: NodeJS.WriteStream;
   private readonly total: number;
   private readonly active: boolean;
   private readonly start = Date.now();
+  private readonly task: ProgressTask;
 
-  constructor(total: number, stream: NodeJS.WriteStream = process.stderr, enabled = Boolean(stream.isTTY)) {
+  constructor(total: number, stream: NodeJS.WriteStream = process.stderr, enabled = Boolean(stream.isTTY), label = "MARBLE fit, epochs") {
     this.stream = stream;
     this.total = total;
     this.active = enabled;
+    this.task = progressTask(label, total);
   }
 
   update(done: number, label: string): void {
+    this.task.update(done);
     if (!this.active) return;
     const width = 24;
     const filled = Math.round((width * done) / Math.max(1, this.total));
@@ -21,6 +30,7 @@ export class ProgressBar {
   }
 
   finish(): void {
+    this.task.end();
     if (this.active) this.stream.write("\n");
   }
 }

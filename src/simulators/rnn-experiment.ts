@@ -1,6 +1,7 @@
 import { Matrix, vstack } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
 import { ValidationError, checkInteger, withDefaults } from "../core/validate.js";
+import { progressTask } from "../core/progress.js";
 import type { LowRankRnn } from "./low-rank-rnn.js";
 import { deriveSeed } from "./seeds.js";
 
@@ -116,7 +117,9 @@ export function rnnGainConditions(net: LowRankRnn, options?: Partial<RnnGainExpe
   const trialIndex: Int32Array[] = [], stepIndex: Int32Array[] = [];
   const perGain: { u: Parts; s: Parts }[] = [];
   const proj = new Matrix(T, k);
+  const progress = progressTask("RNN trials, gains", o.gains.length);
   for (let g = 0; g < o.gains.length; g++) {
+    progress.update(g);
     const u = newParts(), s = newParts();
     // segments are appended epoch by epoch, then trial by trial (the authors' loop order)
     const segs: Matrix[][] = [[], [], [], [], []];
@@ -143,6 +146,8 @@ export function rnnGainConditions(net: LowRankRnn, options?: Partial<RnnGainExpe
     }
     perGain.push({ u, s });
   }
+  progress.update(o.gains.length);
+  progress.end();
   const label = (g: number) => `gain ${o.gains[g].toFixed(2)}`;
   for (const kind of ["u", "s"] as const) {
     perGain.forEach((pg, g) => {

@@ -3,7 +3,7 @@
 // cell. Needs the built library (npm test builds first) and Debian's Jupyter packages.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +41,7 @@ test("reproduce runs notebooks headless and reports checks and errors", { timeou
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
     assert.ok(existsSync(join(out, "03-throws.ipynb")), "a failed notebook is still saved");
 
+    assert.ok(!existsSync(join(out, "INCOMPLETE")), "a finished run has no INCOMPLETE marker");
     const md = readFileSync(join(out, "results.md"), "utf8");
     assert.match(md, /\| 02-failing-check \| check failed \|/);
     assert.match(md, /\| failing-check \| value far from paper \| 1 \| 2 \| .* \| FAIL \|/);
@@ -57,4 +58,41 @@ test("reproduce rejects an unknown --only selection", () => {
   );
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no notebook matches 99; available: 01-smoke, 02-failing-check, 03-throws/);
+});
+
+test("reproduce shows progress from inside a cell and marks an interrupted run incomplete", { timeout: 300_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), "marble-reproduce-"));
+  try {
+    const child = spawn(
+      process.execPath,
+      [join(root, "scripts", "reproduce.mjs"), "--notebooks-dir", join(__dirname, "fixtures", "long-notebooks"), "--out", out, "--no-build", "--progress-every", "1"],
+      { cwd: root, env: { ...process.env, MARBLE_RESULTS_DIR: "" } },
+    );
+    let stdout = "";
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the second notebook never started:\n${stdout}`)), 240_000);
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/\[2\/2\] 02-waits\s+cell 1\/1/.test(stdout)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    // the first notebook's cell reported its loop through the progress channel while it ran
+    assert.match(stdout, /\[1\/2\] 01-progress\s+cell 2\/2 \(const task = progressTask[^\n]*· counting sheep [1-5]\/6, ~\d+ s left/);
+    assert.ok(existsSync(join(out, "INCOMPLETE")), "a running reproduction is marked incomplete");
+    child.kill("SIGINT");
+    assert.equal(await exited, 130);
+    assert.ok(existsSync(join(out, "INCOMPLETE")), "an interrupted run keeps its INCOMPLETE marker");
+    const md = readFileSync(join(out, "results.md"), "utf8");
+    assert.match(md, /Incomplete run \(interrupted\):\*\* 1 of 2 notebooks ran; not run: 02-waits/);
+    assert.doesNotMatch(md, /all checks pass/);
+    const summary = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    assert.equal(summary.run.state, "interrupted");
+    assert.equal(summary.passed, false);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });

@@ -1,4 +1,4 @@
-import { Matrix, type MatrixLike, Random, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, ValidationError } from "../../core/index.js";
+import { Matrix, type MatrixLike, Random, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, ValidationError, progressTask } from "../../core/index.js";
 import type { Embedder } from "../types.js";
 import { toLabelMatrix } from "../labels.js";
 import { Adam } from "../nn/adam.js";
@@ -132,7 +132,9 @@ export class ContrastiveEmbedder implements Embedder {
     const starts = new Int32Array(3 * n);
     const similarities = new Float64Array(n * n);
     this.lossHistory = new Float64Array(p.iterations);
+    const progress = progressTask(`contrastive (${p.conditional}) fit, steps`, p.iterations);
     for (let it = 0; it < p.iterations; it++) {
+      if ((it & 15) === 0) progress.update(it);
       const idx = sampler.sample(n, rng);
       if (fast) {
         windowStarts(T, idx.reference, starts, 0);
@@ -154,6 +156,8 @@ export class ContrastiveEmbedder implements Embedder {
         adam.step(encoderBackward(params, shape, cache, dEmb));
       }
     }
+    progress.update(p.iterations);
+    progress.end();
     this.network = params;
     this.shape = shape;
     return this;
