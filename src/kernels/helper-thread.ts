@@ -17,6 +17,7 @@
  */
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { MachineLoadMonitor } from "./machine-load.js";
 
 /** Kernels the helper may run, by index in this list (the export names of asm/kernels.ts). */
 export const HELPER_KERNELS = ["gemm", "gatherExpansion", "derivativeShared"] as const;
@@ -144,6 +145,8 @@ export class KernelHelper {
 
 let threads: number | null = null;
 let helper: KernelHelper | null | undefined;
+/** Null when MARBLE_THREADS or setKernelThreads fixed the count; otherwise adapts to the machine's load. */
+let load: MachineLoadMonitor | null = null;
 
 /** Kernel threads in use: 2 (the caller and a helper) or 1. */
 export function kernelThreads(): number {
@@ -151,6 +154,8 @@ export function kernelThreads(): number {
     const env = process.env.MARBLE_THREADS;
     const wanted = env === undefined || env === "" ? 2 : Number(env);
     threads = wanted >= 2 && availableParallelism() >= 2 && typeof SharedArrayBuffer === "function" ? 2 : 1;
+    // the default (no MARBLE_THREADS) steps aside when other processes keep a core busy
+    if (threads === 2 && (env === undefined || env === "") && availableParallelism() <= 2) load = new MachineLoadMonitor();
   }
   return threads;
 }
@@ -163,12 +168,15 @@ export function setKernelThreads(n: 1 | 2): number {
   const previous = kernelThreads();
   if (n !== 1 && n !== 2) throw new RangeError(`setKernelThreads: 1 or 2, got ${n}`);
   threads = n;
+  load = null;
   return previous;
 }
 
 /** The shared helper, started on first use, or null when kernels run on one thread. */
 export function kernelHelper(): KernelHelper | null {
   if (kernelThreads() < 2) return null;
+  // on a 2-core machine whose other core is taken, the polling helper would slow the work down
+  if (load?.othersAreBusy()) return null;
   if (!helper) {
     try {
       helper = new KernelHelper();
