@@ -1,5 +1,6 @@
 // `npm run lab`: builds (when sources changed) and serves MarbleLab's JupyterLab 4 app with
-// the MARBLE renderers and the tslab TypeScript kernel, on 127.0.0.1 with a random token.
+// the MARBLE renderers and the tslab TypeScript kernel, on 127.0.0.1 with a random token (or
+// MARBLE_LAB_TOKEN), passed to the server through its environment, never on a command line.
 //
 //   npm run lab [-- --port 8888] [--root DIR] [--open PATH] [--no-build]
 //
@@ -78,7 +79,6 @@ async function main() {
     "--ServerApp.ip=127.0.0.1",
     `--ServerApp.port=${port}`,
     "--ServerApp.port_retries=0",
-    `--ServerApp.token=${token}`,
     "--ServerApp.open_browser=False",
     `--ServerApp.root_dir=${notebookRoot}`,
     "--MultiKernelManager.default_kernel_name=tslab",
@@ -87,7 +87,9 @@ async function main() {
   if (process.getuid?.() === 0) args.push("--ServerApp.allow_root=True");
   child = spawn(PYTHON, args, {
     cwd: notebookRoot,
-    env: { ...jupyterEnv(root), JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(state, "runtime"), MARBLE_LAB_STATE: state },
+    // the token travels in the environment (readable only by this user), never on a command line
+    // that any local user can read with ps
+    env: { ...jupyterEnv(root), JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(state, "runtime"), MARBLE_LAB_STATE: state, JUPYTER_TOKEN: token },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = (signal) => {

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { RESULTS, ROOT, boxSelect, buildExtension, chromiumMissing, launchBrowser, screenshot } from "./support.js";
@@ -93,6 +93,20 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
   after(async () => {
     await browser?.close();
     if (lab) await stopLab(lab.child, lab.base, token);
+  });
+
+  test("the token appears on no process's command line (ps shows command lines to every local user)", () => {
+    const leaking: string[] = [];
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(join("/proc", pid, "cmdline"), "utf8").replace(/\0/g, " ");
+      } catch {
+        continue; // the process ended meanwhile
+      }
+      if (cmdline.includes(token)) leaking.push(`${pid}: ${cmdline}`);
+    }
+    assert.deepEqual(leaking, []);
   });
 
   test("opens the fixture notebook, runs all cells, and both widgets render and link", async () => {
