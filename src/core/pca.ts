@@ -3,6 +3,7 @@ import { Matrix, type MatrixLike } from "./matrix.js";
 import { symmetricEigen } from "./eigen.js";
 import { topSymmetricEigen } from "./top-eigen.js";
 import { toMatrix, ValidationError, checkInteger } from "./validate.js";
+import { addScatterUpper } from "./scatter.js";
 
 /**
  * Principal component analysis with scikit-learn's fit/transform shape. Fitted on one
@@ -32,16 +33,7 @@ export class PCA {
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += X.data[i * d + j];
     for (let j = 0; j < d; j++) mean[j] /= n;
     const cov = new Matrix(d, d);
-    const row = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) row[j] = X.data[i * d + j] - mean[j];
-      for (let a = 0; a < d; a++) {
-        const ra = row[a];
-        if (ra === 0) continue;
-        const base = a * d;
-        for (let b = a; b < d; b++) cov.data[base + b] += ra * row[b];
-      }
-    }
+    addScatterUpper(X.data, n, d, mean, cov.data);
     for (let a = 0; a < d; a++) {
       for (let b = a; b < d; b++) {
         const v = cov.data[a * d + b] / (n - 1);
