@@ -146,7 +146,7 @@ export class Marble {
   /** `data` is a dataset from constructDataset, or the dimensions a checkpoint recorded. */
   constructor(data: MarbleDataset | MarbleDataSignature, params?: Partial<MarbleParams>) {
     // every option and the memory the features need are checked before the network is allocated
-    this.params = checkMarbleOptions(params, data, "Marble");
+    this.params = checkMarbleOptions(params, data ?? null, "Marble");
     this.signature = "kernels" in data ? dataSignature(data) : { ...data };
     const sig = this.signature;
     const s = sig.localGauges ? sig.dimMan : sig.signalDim;

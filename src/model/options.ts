@@ -56,7 +56,7 @@ function shapeOf(p: MarbleParams, data: MarbleDataset | MarbleDataSignature | Co
  * Resolves the options over the defaults and checks them; with `data`, also the data and that
  * training would fit in memory. Nothing large is allocated.
  */
-export function checkMarbleOptions(params: Partial<MarbleParams> | undefined, data: MarbleDataset | MarbleDataSignature | ConstructDatasetOptions | undefined, where: string): MarbleParams {
+export function checkMarbleOptions(params: Partial<MarbleParams> | undefined, data: MarbleDataset | MarbleDataSignature | ConstructDatasetOptions | null | undefined, where: string): MarbleParams {
   const p = resolveMarbleParams(params);
   if (data === undefined) return p;
   if (data === null || typeof data !== "object") {
