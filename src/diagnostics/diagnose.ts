@@ -5,7 +5,7 @@
  */
 import { Matrix, isMatrixList, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
-import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber } from "../core/validate.js";
+import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, describeValue } from "../core/validate.js";
 import { proximityGraph, type GraphType } from "../geometry/graph.js";
 import { connectedComponents } from "../geometry/adjacency.js";
 import { kNearestNeighbors } from "../geometry/knn.js";
@@ -116,11 +116,31 @@ function median(values: Float64Array): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Checks diagnoseRecording's options (all but the data) and merges them over the defaults;
+ * RecordingPipeline calls it when it is constructed, long before the diagnostics run.
+ */
+export function checkDiagnoseOptions(options: Partial<DiagnoseOptions>, where: string): Required<DiagnoseOptions> {
+  const o = withDefaults(DEFAULTS, options as DiagnoseOptions, where);
+  checkOneOf(o.graphType, `${where}: graphType`, ["cknn", "knn"] as const);
+  checkInteger(o.k, `${where}: k`, 1);
+  checkNumber(o.delta, `${where}: delta`, Number.MIN_VALUE);
+  checkNumber(o.fracGeodesicNb, `${where}: fracGeodesicNb`, Number.MIN_VALUE);
+  checkNumber(o.varExplained, `${where}: varExplained`, Number.MIN_VALUE, 1);
+  checkInteger(o.maxGraphDim, `${where}: maxGraphDim`, 1);
+  checkNumber(o.maxBruteForceWork, `${where}: maxBruteForceWork`, 0);
+  const checkList = (list: unknown, name: string): void => {
+    if (!Array.isArray(list)) throw new ValidationError(`${where}: ${name} must be an array of integers such as [3, 5, 10] (or [] for none), got ${describeValue(list)}`);
+    list.forEach((v, i) => checkInteger(v as number, `${where}: ${name}[${i}]`, 1));
+  };
+  checkList(o.pcaCandidates, "pcaCandidates");
+  if (o.kCandidates !== null) checkList(o.kCandidates, "kCandidates");
+  return o;
+}
+
 /** Runs every check and returns a report with problems and concrete suggestions. */
 export function diagnoseRecording(options: DiagnoseOptions): DiagnosticsReport {
-  const o = withDefaults(DEFAULTS, options, "diagnoseRecording");
-  checkInteger(o.k, "k", 1);
-  checkNumber(o.delta, "delta", Number.MIN_VALUE);
+  const o = checkDiagnoseOptions(options, "diagnoseRecording");
   const anchors = asList(o.anchor).map((a, c) => toMatrix(a, `anchor (condition ${c})`));
   if (anchors.length === 0) throw new ValidationError("diagnoseRecording: anchor is empty; pass one T × d matrix per condition");
   const dim = anchors[0].cols;

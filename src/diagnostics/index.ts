@@ -1,1 +1,1 @@
-export { diagnoseRecording, formatDiagnostics, type DiagnoseOptions, type DiagnosticsReport, type ConditionDiagnostics } from "./diagnose.js";
+export { diagnoseRecording, checkDiagnoseOptions, formatDiagnostics, type DiagnoseOptions, type DiagnosticsReport, type ConditionDiagnostics } from "./diagnose.js";

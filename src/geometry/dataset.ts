@@ -1,6 +1,7 @@
-import { Matrix, isMatrixList, type MatrixLike } from "../core/matrix.js";
+import { Matrix, type MatrixLike } from "../core/matrix.js";
 import type { SparseMatrix } from "../core/sparse.js";
-import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf } from "../core/validate.js";
+import { ValidationError, withDefaults, checkInteger, checkNumber, checkOneOf, checkBoolean } from "../core/validate.js";
+import { checkAnchorsAndVectors } from "./inputs.js";
 import type { MarbleDataset } from "./types.js";
 import { furthestPointSampling } from "./sampling.js";
 import { proximityGraph, assertConnected, GRAPH_TYPES, type GraphType } from "./graph.js";
@@ -85,13 +86,26 @@ function splitPerPoint<T>(v: PerPoint<T>, sizes: number[], name: string): ArrayL
   return out;
 }
 
+type ResolvedDatasetOptions = Required<ConstructDatasetOptions>;
+
+export interface CheckedDatasetOptions {
+  options: ResolvedDatasetOptions;
+  anchors: Matrix[];
+  vectors: Matrix[];
+  /** anchor[c] / vector[c] (or anchor / vector for a single matrix). */
+  name: (base: "anchor" | "vector", c: number) => string;
+  single: boolean;
+  /** Labels and masks split per condition (null when not given). */
+  labels: ArrayLike<number>[] | null;
+  masks: ArrayLike<number | boolean>[] | null;
+}
+
 /**
- * Builds everything MARBLE trains on from point clouds and the signals on them: even subsampling,
- * one proximity graph per condition (disconnected blocks of one global node index space), gauges,
- * connections, directional-derivative kernels, Laplacians, diffusion operators and seeded
- * 80/10/10 train/val/test masks (random over nodes).
+ * Every check constructDataset makes before building anything (the options' names, types and
+ * ranges, and the inputs' shapes and values), without building anything: call it to fail fast,
+ * e.g. before a long preprocessing step. Cost: one pass over the inputs.
  */
-export function constructDataset(options: ConstructDatasetOptions): MarbleDataset {
+export function checkDatasetOptions(options: ConstructDatasetOptions): CheckedDatasetOptions {
   if (!options || typeof options !== "object") throw new ValidationError("constructDataset: pass an options object with at least anchor and vector");
   const o = withDefaults(DEFAULTS, options, "constructDataset");
   if (options.anchor === undefined) throw new ValidationError("anchor: required (an n × d matrix or a list of them, one per condition)");
@@ -104,33 +118,39 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
   checkNumber(o.varExplained, "varExplained", Number.MIN_VALUE, 1);
   checkInteger(o.seed, "seed");
   checkNumber(o.diffusionTol, "diffusionTol", Number.MIN_VALUE);
-  if (typeof o.localGauges !== "boolean") throw new ValidationError(`localGauges must be true or false, got ${String(o.localGauges)}`);
+  checkBoolean(o.localGauges, "localGauges");
   if (o.graphType === "radius") {
     if (o.radius === null) throw new ValidationError(`radius: graphType "radius" needs a radius (a positive number in the units of the anchors)`);
     checkNumber(o.radius, "radius", Number.MIN_VALUE);
+  } else if (o.radius !== null) {
+    throw new ValidationError(`radius: only used with graphType "radius" (got graphType "${o.graphType}"); remove radius or set graphType "radius"`);
   }
   if (o.numberOfEigenvectors !== null) checkInteger(o.numberOfEigenvectors, "numberOfEigenvectors", 1);
-
-  const single = !isMatrixList(o.anchor);
-  const anchorsIn = single ? [o.anchor as MatrixLike] : (o.anchor as MatrixLike[]);
-  const vectorsIn = isMatrixList(o.vector) ? (o.vector as MatrixLike[]) : [o.vector as MatrixLike];
-  if (anchorsIn.length === 0) throw new ValidationError("anchor: empty list; pass at least one condition");
-  if (vectorsIn.length !== anchorsIn.length) throw new ValidationError(`vector: got ${vectorsIn.length} matrices for ${anchorsIn.length} anchor matrices; pass one per condition`);
-  const name = (base: string, c: number): string => (single ? base : `${base}[${c}]`);
-  const anchors = anchorsIn.map((a, c) => toMatrix(a, name("anchor", c)));
-  const d = anchors[0].cols;
+  const { anchors, vectors, name, single } = checkAnchorsAndVectors(o.anchor, o.vector);
+  const inputPoints = anchors.reduce((s, a) => s + a.rows, 0);
+  if (o.numberOfEigenvectors !== null && o.numberOfEigenvectors > inputPoints) {
+    throw new ValidationError(`numberOfEigenvectors must be at most the number of points (${inputPoints}), got ${o.numberOfEigenvectors}`);
+  }
+  const minPoints = o.graphType === "radius" ? 2 : o.k + 1;
   anchors.forEach((a, c) => {
-    if (a.cols !== d) throw new ValidationError(`${name("anchor", c)}: has ${a.cols} columns, but condition 0 has ${d}; all conditions must share the anchor dimension`);
-    if (d < 1) throw new ValidationError(`${name("anchor", c)}: has no columns`);
-  });
-  const vectors = vectorsIn.map((v, c) => toMatrix(v, name("vector", c), { rows: anchors[c].rows }));
-  const D = vectors[0].cols;
-  vectors.forEach((v, c) => {
-    if (v.cols !== D) throw new ValidationError(`${name("vector", c)}: has ${v.cols} columns, but condition 0 has ${D}; all conditions must share the signal dimension`);
+    const what = single ? "anchor" : `anchor (condition ${c})`;
+    if (a.rows < minPoints) throw new ValidationError(`${what}: has ${a.rows} points, fewer than ${o.graphType === "radius" ? 2 : `k + 1 = ${minPoints}`}; lower k or add points`);
   });
   const inputSizes = anchors.map((a) => a.rows);
-  const labelsIn = o.label === null ? null : splitPerPoint(o.label, inputSizes, "label");
-  const masksIn = o.mask === null ? null : splitPerPoint(o.mask, inputSizes, "mask");
+  const labels = o.label === null ? null : splitPerPoint(o.label, inputSizes, "label");
+  const masks = o.mask === null ? null : splitPerPoint(o.mask, inputSizes, "mask");
+  return { options: o, anchors, vectors, name, single, labels, masks };
+}
+
+/**
+ * Builds everything MARBLE trains on from point clouds and the signals on them: even subsampling,
+ * one proximity graph per condition (disconnected blocks of one global node index space), gauges,
+ * connections, directional-derivative kernels, Laplacians, diffusion operators and seeded
+ * 80/10/10 train/val/test masks (random over nodes).
+ */
+export function constructDataset(options: ConstructDatasetOptions): MarbleDataset {
+  const { options: o, anchors, vectors, single, labels: labelsIn, masks: masksIn } = checkDatasetOptions(options);
+  const d = anchors[0].cols, D = vectors[0].cols;
 
   // 1. subsampling and 2. graphs, per condition
   const sampleInd: Int32Array[] = [];
@@ -138,7 +158,6 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
   anchors.forEach((a, c) => {
     const what = single ? "anchor" : `anchor (condition ${c})`;
     const minPoints = o.graphType === "radius" ? 2 : o.k + 1;
-    if (a.rows < minPoints) throw new ValidationError(`${what}: has ${a.rows} points, fewer than ${o.graphType === "radius" ? 2 : `k + 1 = ${minPoints}`}; lower k or add points`);
     const keep = furthestPointSampling(a, o.spacing);
     if (keep.length < minPoints) {
       throw new ValidationError(`spacing: subsampling ${what} kept ${keep.length} points, fewer than k + 1 = ${minPoints}; lower spacing or k`);
@@ -171,7 +190,7 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
   }
 
   // 3–5. gauges, connections, kernels
-  const useLocal = o.localGauges && D === d && d > 2 && D > 1;
+  const useLocal = localGaugesApply(o.localGauges, d, D);
   let gauges: Matrix, dimMan: number, kernels: SparseMatrix[], scalarKernels: SparseMatrix[];
   let connections: Float64Array | null = null, cLaplacian: SparseMatrix | null = null;
   let sigma: Float64Array | null = null;
@@ -239,6 +258,14 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     eigen,
     connectionEigen,
   };
+}
+
+/**
+ * Whether constructDataset computes local gauges: asked for, and a vector signal in the anchors'
+ * own space of more than two dimensions (otherwise the global frame is used).
+ */
+export function localGaugesApply(localGauges: boolean, anchorDim: number, signalDim: number): boolean {
+  return localGauges && signalDim === anchorDim && anchorDim > 2;
 }
 
 function stackRows(parts: Matrix[], n: number, cols: number): Matrix {

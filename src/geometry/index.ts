@@ -12,5 +12,5 @@ export { randomWalkLaplacian, connectionLaplacian, weightedDegrees } from "./lap
 export { createDiffusionOperator, heatKernelBasis, heatCoefficients, heatTermCount, scaledBesselI, type DiffusionOptions, type HeatCoefficients } from "./heat.js";
 export { bandwidthOrder, permuteSymmetric } from "./ordering.js";
 export { splitMasks } from "./splits.js";
-export { constructDataset, type ConstructDatasetOptions, type PerPoint } from "./dataset.js";
+export { constructDataset, checkDatasetOptions, type ConstructDatasetOptions, type PerPoint } from "./dataset.js";
 export { laplacianEigenpairs, connectionLaplacianEigenpairs, type Eigenpairs, type EigenOptions } from "./spectrum.js";

@@ -11,7 +11,7 @@ import { Random } from "../core/random.js";
 import { ValidationError } from "../core/validate.js";
 import type { MarbleDataset } from "../geometry/types.js";
 import { VERSION } from "../version.js";
-import { resolveMarbleParams, marbleShape, marbleParameterCount, type MarbleParams, type MarbleShape } from "./params.js";
+import { marbleShape, marbleParameterCount, type MarbleParams, type MarbleShape } from "./params.js";
 import { parameter, type Tensor } from "./tensor.js";
 import { InnerProductFeatures } from "./inner-product.js";
 import { MLP } from "./mlp.js";
@@ -23,6 +23,8 @@ import { subsampleKernels } from "./subsample.js";
 import { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
 import { writeFolderAtomic, readFolderFile } from "./checkpoint-io.js";
 import { ProgressBar } from "./progress.js";
+import { checkMarbleOptions, checkFitCall, checkDataset } from "./options.js";
+import type { ConstructDatasetOptions } from "../geometry/dataset.js";
 import { MomentumSgd } from "./optimizer.js";
 
 /** The dimensions a trained model expects of any dataset it is fitted to or embeds. */
@@ -86,19 +88,6 @@ export function dataSignature(data: MarbleDataset): MarbleDataSignature {
   return { signalDim: data.x.cols, dim: data.pos.cols, dimMan: data.dimMan, localGauges: data.localGauges };
 }
 
-function checkDataset(data: MarbleDataset, where: string): void {
-  if (!data || typeof data !== "object" || !(data.x instanceof Matrix) || !(data.pos instanceof Matrix) || !Array.isArray(data.kernels)) {
-    throw new ValidationError(`${where}: expected a MarbleDataset (build one with constructDataset)`);
-  }
-  const n = data.numNodes;
-  if (data.x.rows !== n || data.pos.rows !== n) throw new ValidationError(`${where}: data.x has ${data.x.rows} rows and data.pos ${data.pos.rows}, expected numNodes = ${n}`);
-  if (n < 3) throw new ValidationError(`${where}: need at least 3 nodes, got ${n}`);
-  if (data.kernels.length !== data.dimMan) throw new ValidationError(`${where}: ${data.kernels.length} derivative kernels but dimMan = ${data.dimMan}`);
-  for (const [name, mask] of [["trainMask", data.trainMask], ["valMask", data.valMask], ["testMask", data.testMask]] as const) {
-    if (!mask || mask.length !== n) throw new ValidationError(`${where}: data.${name} must have one entry per node (${n})`);
-  }
-}
-
 function indicesOf(mask: Uint8Array): Int32Array {
   let c = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i]) c++;
@@ -141,15 +130,24 @@ export class Marble {
   private selfLoopCache = new WeakMap<MarbleDataset, boolean>();
   private readonly sgd = new MomentumSgd();
 
+  /**
+   * Checks the options (names, types, ranges, combinations) without building anything, and
+   * returns them merged over the defaults. With the dataset's inputs (constructDataset's
+   * options), a built dataset or a checkpoint's signature, it also checks those and that the
+   * features order × dimension give fit in memory. Call it before building the dataset:
+   *
+   *   Marble.validateOptions(modelOptions, { anchor, vector, k: 20 });
+   *   const data = constructDataset({ anchor, vector, k: 20 });
+   */
+  static validateOptions(params?: Partial<MarbleParams>, data?: MarbleDataset | MarbleDataSignature | ConstructDatasetOptions): MarbleParams {
+    return checkMarbleOptions(params, data, "Marble");
+  }
+
   /** `data` is a dataset from constructDataset, or the dimensions a checkpoint recorded. */
   constructor(data: MarbleDataset | MarbleDataSignature, params?: Partial<MarbleParams>) {
-    this.params = resolveMarbleParams(params);
-    if ("kernels" in data) {
-      checkDataset(data, "Marble");
-      this.signature = dataSignature(data);
-    } else {
-      this.signature = { ...data };
-    }
+    // every option and the memory the features need are checked before the network is allocated
+    this.params = checkMarbleOptions(params, data ?? null, "Marble");
+    this.signature = "kernels" in data ? dataSignature(data) : { ...data };
     const sig = this.signature;
     const s = sig.localGauges ? sig.dimMan : sig.signalDim;
     this.shape = marbleShape(this.params, s, sig.dimMan, sig.dim);
@@ -367,6 +365,7 @@ export class Marble {
    * history, learning rate and momentum.
    */
   async fit(data: MarbleDataset, options: FitOptions = {}): Promise<FitResult> {
+    checkFitCall(this.params, this.shape, data, options);
     this.checkCompatible(data, "Marble.fit");
     const { outdir, verbose = false, onEpoch, signal, progress } = options;
     if (signal?.aborted) throw abortError(signal);

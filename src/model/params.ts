@@ -2,7 +2,7 @@
  * The network's hyperparameters: defaults, validation (the one place options are checked)
  * and the derived sizes (feature channels, parameter count).
  */
-import { ValidationError, withDefaults, checkInteger, checkNumber, checkOneOf } from "../core/validate.js";
+import { ValidationError, withDefaults, checkInteger, checkNumber, checkOneOf, checkBoolean, describeValue } from "../core/validate.js";
 
 export interface MarbleParams {
   /** Passes over the training nodes. */
@@ -60,22 +60,18 @@ export const MARBLE_DEFAULTS: Readonly<MarbleParams> = Object.freeze({
   precision: "float32",
 });
 
-function checkBoolean(v: unknown, name: string): void {
-  if (typeof v !== "boolean") throw new ValidationError(`${name} must be true or false, got ${JSON.stringify(v)}`);
-}
-
 /** Merges `given` over the defaults and checks every value; the only place options are validated. */
 export function resolveMarbleParams(given?: Partial<MarbleParams>): MarbleParams {
   const p = withDefaults({ ...MARBLE_DEFAULTS, hiddenChannels: [...MARBLE_DEFAULTS.hiddenChannels] }, given, "Marble");
   checkInteger(p.epochs, "Marble: epochs", 0);
   checkInteger(p.batchSize, "Marble: batchSize", 1);
-  checkNumber(p.lr, "Marble: lr", 0);
+  checkNumber(p.lr, "Marble: lr (the learning rate)", Number.MIN_VALUE);
   checkNumber(p.momentum, "Marble: momentum", 0, 1);
   checkNumber(p.dropout, "Marble: dropout", 0, 1);
   if (p.dropout >= 1) throw new ValidationError(`Marble: dropout must be < 1, got ${p.dropout}`);
   checkBoolean(p.batchNorm, "Marble: batchNorm");
   if (!Array.isArray(p.hiddenChannels)) {
-    throw new ValidationError(`Marble: hiddenChannels must be an array of layer widths such as [32], got ${JSON.stringify(p.hiddenChannels)}`);
+    throw new ValidationError(`Marble: hiddenChannels must be an array of layer widths such as [32] (or [] for none), got ${describeValue(p.hiddenChannels)}`);
   }
   p.hiddenChannels.forEach((h, i) => checkInteger(h, `Marble: hiddenChannels[${i}]`, 1));
   p.hiddenChannels = [...p.hiddenChannels];
@@ -93,6 +89,10 @@ export function resolveMarbleParams(given?: Partial<MarbleParams>): MarbleParams
   checkOneOf(p.precision, "Marble: precision", ["float32", "float64"]);
   if (!p.includeSelf && p.order === 0) {
     throw new ValidationError("Marble: order 0 with includeSelf false leaves no features; set order ≥ 1 or includeSelf true");
+  }
+  if (p.batchNorm && p.batchSize < 2) {
+    // fit skips batches of one anchor under batch norm, so every batch would be skipped and the loss read 0
+    throw new ValidationError(`Marble: batchSize ${p.batchSize} with batchNorm true trains nothing: batch normalisation needs at least 2 anchors per batch. Set batchSize ≥ 2 (the default is ${MARBLE_DEFAULTS.batchSize}) or batchNorm false`);
   }
   return p;
 }

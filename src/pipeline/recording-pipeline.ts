@@ -9,12 +9,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Matrix, vstack, type MatrixLike } from "../core/matrix.js";
-import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf } from "../core/validate.js";
+import { ValidationError, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, checkBoolean, describeValue } from "../core/validate.js";
 import { PCA } from "../core/pca.js";
 import { gaussianSmooth } from "../preprocessing/gaussian-smooth.js";
 import { savgolFilter } from "../preprocessing/savgol.js";
 import { trialsToConditions } from "../preprocessing/conditions.js";
-import { diagnoseRecording, type DiagnoseOptions, type DiagnosticsReport } from "../diagnostics/diagnose.js";
+import { diagnoseRecording, checkDiagnoseOptions, type DiagnoseOptions, type DiagnosticsReport } from "../diagnostics/diagnose.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { VERSION } from "../version.js";
 
@@ -105,19 +105,33 @@ interface Segment {
   condition: string;
 }
 
+/** Every parameter's type, range and combination; the one place the pipeline's options are checked. */
 function checkParams(p: RecordingPipelineParams): void {
-  checkNumber(p.sigma, "RecordingPipeline: sigma", 0);
+  checkNumber(p.sigma, "RecordingPipeline: sigma (0 switches smoothing off)", 0);
   checkOneOf(p.sigmaUnit, "RecordingPipeline: sigmaUnit", ["seconds", "bins"] as const);
   if (p.savgol !== null) {
-    if (typeof p.savgol !== "object") throw new ValidationError(`RecordingPipeline: savgol must be { window, order } or null, got ${JSON.stringify(p.savgol)}`);
-    checkInteger(p.savgol.window, "RecordingPipeline: savgol.window", 3);
-    if (p.savgol.window % 2 === 0) throw new ValidationError(`RecordingPipeline: savgol.window must be odd, got ${p.savgol.window}`);
-    checkInteger(p.savgol.order, "RecordingPipeline: savgol.order", 0, p.savgol.window - 1);
+    if (typeof p.savgol !== "object" || Array.isArray(p.savgol)) throw new ValidationError(`RecordingPipeline: savgol must be { window, order } or null, got ${describeValue(p.savgol)}`);
+    const sg = withDefaults<{ window: number; order: number }>({ window: undefined as unknown as number, order: undefined as unknown as number }, p.savgol, "RecordingPipeline: savgol");
+    checkInteger(sg.window, "RecordingPipeline: savgol.window", 3);
+    if (sg.window % 2 === 0) throw new ValidationError(`RecordingPipeline: savgol.window must be odd, got ${sg.window}; use ${sg.window + 1} or ${sg.window - 1}`);
+    checkInteger(sg.order, "RecordingPipeline: savgol.order (polynomial order, below the window)", 0, sg.window - 1);
   }
   if (p.pcaDims !== null && p.pcaDims !== "auto") checkInteger(p.pcaDims, 'RecordingPipeline: pcaDims (a number, "auto" or null)', 1);
-  if (typeof p.standardize !== "boolean") throw new ValidationError(`RecordingPipeline: standardize must be true or false, got ${JSON.stringify(p.standardize)}`);
-  if (!p.diagnostics || typeof p.diagnostics !== "object") throw new ValidationError("RecordingPipeline: diagnostics must be an options object for diagnoseRecording");
+  checkBoolean(p.standardize, "RecordingPipeline: standardize");
+  if (!p.diagnostics || typeof p.diagnostics !== "object" || Array.isArray(p.diagnostics)) {
+    throw new ValidationError(`RecordingPipeline: diagnostics must be an options object for diagnoseRecording, got ${describeValue(p.diagnostics)}`);
+  }
   if ("anchor" in p.diagnostics || "vector" in p.diagnostics) throw new ValidationError("RecordingPipeline: diagnostics options must not contain anchor or vector; the pipeline supplies them");
+  checkDiagnoseOptions(p.diagnostics, "RecordingPipeline: diagnostics");
+  if (p.conditionOrder !== null) {
+    if (!Array.isArray(p.conditionOrder)) throw new ValidationError(`RecordingPipeline: conditionOrder must be an array of condition labels or null, got ${describeValue(p.conditionOrder)}`);
+    const seen = new Set<string>();
+    p.conditionOrder.forEach((label, i) => {
+      if (typeof label !== "string" && typeof label !== "number") throw new ValidationError(`RecordingPipeline: conditionOrder[${i}] must be a string or number label, got ${describeValue(label)}`);
+      if (seen.has(String(label))) throw new ValidationError(`RecordingPipeline: conditionOrder lists "${label}" twice; list each condition once`);
+      seen.add(String(label));
+    });
+  }
 }
 
 /** Splits the bins into trials (contiguous runs of one trial id) and checks the labels. */
@@ -208,7 +222,12 @@ export class RecordingPipeline {
    * the held-out trials are then embedded with `transform` without having shaped the PCA).
    */
   fit(recording: PipelineRecording, options: { trials?: ArrayLike<number> | null } = {}): this {
+    withDefaults<{ trials: ArrayLike<number> | null }>({ trials: null }, options, "RecordingPipeline.fit");
     const rec = checkRecordingShape(recording);
+    const d = rec.activity.cols;
+    if (typeof this.params.pcaDims === "number" && this.params.pcaDims > d) {
+      throw new ValidationError(`RecordingPipeline: pcaDims = ${this.params.pcaDims} exceeds the number of neurons (${d}); choose at most ${d}, "auto", or null for no PCA`);
+    }
     const sigmaBins = this.sigmaBinsFor(rec.binSeconds);
     const smoothed = this.smooth(recording, sigmaBins);
     let { trials, segments } = smoothed;
@@ -220,7 +239,6 @@ export class RecordingPipeline {
       trials = trials.filter((_, i) => keep[i]);
       segments = segments.filter((_, i) => keep[i]);
     }
-    const d = rec.activity.cols;
     let pcaDims: number | null = null;
     let recommended: RecordingPipelineState["recommended"] = null;
     this.diagnostics = null;
@@ -231,7 +249,6 @@ export class RecordingPipeline {
       pcaDims = report.recommended.pcaDims;
       recommended = { k: report.recommended.k, delta: report.recommended.delta };
     } else if (this.params.pcaDims !== null) {
-      if (this.params.pcaDims > d) throw new ValidationError(`RecordingPipeline: pcaDims = ${this.params.pcaDims} exceeds the number of neurons (${d})`);
       pcaDims = this.params.pcaDims;
     }
     const pooled = trials.length === 1 ? trials[0] : vstack(trials);

@@ -102,5 +102,5 @@ test("svd reconstructs tall, wide and rank-deficient matrices", () => {
 test("validation names the argument", () => {
   assert.throws(() => toMatrix([[1, NaN]], "vector"), (e: Error) => e instanceof ValidationError && /vector: contains NaN at row 0, column 1/.test(e.message));
   assert.throws(() => toMatrix([[1, 2]], "anchor", { cols: 3 }), /anchor: expected 3 columns/);
-  assert.throws(() => withDefaults({ k: 20, delta: 1 }, { kk: 3 } as any, "constructDataset"), /unknown option "kk". Valid options: k, delta/);
+  assert.throws(() => withDefaults({ k: 20, delta: 1 }, { kk: 3 } as any, "constructDataset"), /unknown option "kk"; did you mean "k"\? Valid options: k, delta/);
 });

@@ -93,9 +93,9 @@ test("constructDataset: bad input errors name the argument and what to change", 
       return true;
     });
   };
-  bad({ anchor: a.pos, vector: a.vel, kk: 3 }, /unknown option "kk". Valid options: anchor, vector, label/);
+  bad({ anchor: a.pos, vector: a.vel, kk: 3 }, /unknown option "kk"; did you mean "k"\? Valid options: anchor, vector, label/);
   bad({ anchor: [[0, 1], [2]], vector: [[0, 1], [2, 3]] }, /anchor: row 1 has length 1/);
-  bad({ anchor: a.pos, vector: a.vel.selectRows([0, 1, 2]) }, /vector: expected 60 rows, got 3/);
+  bad({ anchor: a.pos, vector: a.vel.selectRows([0, 1, 2]) }, /vector: has 3 rows but anchor has 60 points; pass one vector per anchor point/);
   const nan = a.pos.clone();
   nan.set(5, 1, NaN);
   bad({ anchor: nan, vector: a.vel }, /anchor: contains NaN at row 5, column 1/);

@@ -24,7 +24,7 @@ test("parameter counts equal the paper's configurations", () => {
 
 test("parameters are validated in one place, unknown keys listed", () => {
   const sig = { signalDim: 2, dim: 2, dimMan: 2, localGauges: false };
-  assert.throws(() => new Marble(sig, { epoch: 3 } as never), /unknown option "epoch". Valid options: epochs, batchSize/);
+  assert.throws(() => new Marble(sig, { epoch: 3 } as never), /unknown option "epoch"; did you mean "epochs"\? Valid options: epochs, batchSize/);
   assert.throws(() => new Marble(sig, { order: -1 }), /order must be an integer/);
   assert.throws(() => new Marble(sig, { hiddenChannels: 32 as never }), /hiddenChannels must be an array/);
   assert.throws(() => new Marble(sig, { dropout: 1 }), /dropout must be < 1/);
