@@ -15,6 +15,11 @@ function fixed(v: number, digits: number): string {
   return Number.isFinite(v) ? v.toFixed(digits) : "-";
 }
 
+/** Three significant digits in at most 8 characters ("0.0100", "7.11e-5"). */
+function short(v: number): string {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
+}
+
 export class EpochLog {
   private readonly columns: Column[];
   private readonly write: (text: string) => void;
@@ -34,9 +39,9 @@ export class EpochLog {
       { title: "epoch", width: Math.max(5, String(options.lastEpoch).length), cell: (r) => String(r.epoch) },
       { title: "train loss", width: 10, cell: (r) => fixed(r.trainLoss, 4) },
       { title: "val. loss", width: 10, cell: (r) => fixed(r.valLoss, 4) },
-      { title: "lr", width: 8, cell: (r) => r.lr.toPrecision(3) },
+      { title: "lr", width: 8, cell: (r) => short(r.lr) },
     ];
-    if (options.diffusion) columns.push({ title: "t", width: 8, cell: (r) => r.diffusionTime.toPrecision(3) });
+    if (options.diffusion) columns.push({ title: "t", width: 8, cell: (r) => short(r.diffusionTime) });
     columns.push({ title: "seconds", width: 7, cell: (r) => r.seconds.toFixed(2) });
     this.columns = columns;
   }
@@ -52,7 +57,7 @@ export class EpochLog {
       "lr: learning rate (cut tenfold when the training loss stops improving)",
     ];
     if (this.columns.some((c) => c.title === "t")) {
-      legend.push("t: learned diffusion time: how far the vectors are smoothed along the graph before differentiation (0 = not at all)");
+      legend.push("t: learned diffusion time, how far the vectors are smoothed along the graph before differentiating");
     }
     legend.push("*: lowest validation loss so far; the checkpoint keeps the last epoch marked *");
     this.write(`${this.clearLine}${legend.join("\n")}\n\n${this.line(this.columns.map((c) => c.title))}\n`);

@@ -20,7 +20,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 async function overview(): Promise<string> {
   const lines = ["usage: marble <command> [options]", "", "commands:"];
   for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${(await load()).summary ?? ""}`);
-  lines.push("", "'marble <command> --help' lists a command's options.");
+  lines.push("", "'marble <command> --help' lists a command's options.", "exit status: 0 done, 1 the run failed (bad input files, data or checkpoint), 2 usage error");
   return lines.join("\n");
 }
 
