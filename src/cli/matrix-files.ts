@@ -98,12 +98,12 @@ export function checkPairCount(anchors: readonly string[], vectors: readonly str
  * The checks between anchor and vector files, before any graph is built: in every condition the
  * same number of rows, and as many vector columns as anchor columns (a single vector column, a
  * scalar signal, is also accepted); every condition with the anchor and vector dimensions of the
- * first. Conditions are numbered from 1, as they appear on the command line.
+ * first. Conditions are numbered from 0, as in the dataset's messages and the CSV condition column.
  */
 export function checkConditionShapes(anchors: readonly MatrixFile[], vectors: readonly MatrixFile[]): void {
   anchors.forEach((a, c) => {
     const v = vectors[c];
-    const which = anchors.length > 1 ? `condition ${c + 1}: ` : "";
+    const which = anchors.length > 1 ? `condition ${c}: ` : "";
     if (a.matrix.rows !== v.matrix.rows) {
       throw new ValidationError(
         `${which}--anchor ${describeShape(a)} and --vector ${describeShape(v)} have different numbers of rows; ` +
