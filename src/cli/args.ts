@@ -302,10 +302,15 @@ function isAbort(e: unknown): e is Error {
   return e instanceof Error && e.name === "AbortError";
 }
 
+/** A failed file-system call ("EACCES: permission denied, open '/x'"): the message names the path. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
+}
+
 /**
  * Runs a command's body and turns its errors into one short message on stderr and an exit code:
- * 2 for a usage error (with a pointer to the command's --help), 1 for a problem with the inputs
- * or a cancelled run. Other errors are bugs and propagate with their stack.
+ * 2 for a usage error (with a pointer to the command's --help), 1 for a problem with the inputs,
+ * a failed file-system call or a cancelled run. Other errors are bugs and propagate with their stack.
  */
 export async function runCommand(command: string, body: () => Promise<number> | number): Promise<number> {
   try {
@@ -315,7 +320,7 @@ export async function runCommand(command: string, body: () => Promise<number> | 
       console.error(`${command}: ${e.message}\nsee '${command} --help'`);
       return 2;
     }
-    if (e instanceof ValidationError || isAbort(e)) {
+    if (e instanceof ValidationError || isAbort(e) || isSystemError(e)) {
       console.error(`${command}: ${e.message}`);
       return 1;
     }

@@ -57,7 +57,9 @@ export class EpochLog {
       "lr: learning rate (cut tenfold when the training loss stops improving)",
     ];
     if (this.columns.some((c) => c.title === "t")) {
-      legend.push("t: learned diffusion time, how far the vectors are smoothed along the graph before differentiating");
+      // exp(-tL) with the random-walk Laplacian L = I - P is sum_k e^-t t^k/k! P^k: the average over
+      // walks whose number of steps is Poisson-distributed with mean t
+      legend.push("t: diffusion time (learned): vectors are averaged over graph random walks of mean length t");
     }
     legend.push("*: lowest validation loss so far; the checkpoint keeps the last epoch marked *");
     this.write(`${this.clearLine}${legend.join("\n")}\n\n${this.line(this.columns.map((c) => c.title))}\n`);

@@ -75,7 +75,16 @@ export async function run(args: string[]): Promise<number> {
     if (!output) throw new UsageError("--output FILE is required: where to write the embedding (.npy or .csv)");
     checkOutputName("--output", output);
     checkModelFolder(dir);
-    const model = Marble.load(dir);
+    let model: Marble;
+    try {
+      model = Marble.load(dir);
+    } catch (e) {
+      // a damaged or incomplete checkpoint is a problem with the input, not a bug
+      if (e instanceof Error && !(e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError)) {
+        throw new ValidationError(`--model ${dir}: ${e.message}`);
+      }
+      throw e;
+    }
     const stored = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).dataParams ?? {};
     const datasetOptions: Record<string, unknown> = {};
     for (const k of [...Object.keys(DATASET_DEFAULTS), "seed", "radius", "diffusionTol"]) if (stored[k] !== undefined && stored[k] !== null) datasetOptions[k] = stored[k];

@@ -126,7 +126,7 @@ test("fit prints its summary once; the epoch log names its columns once and alig
   assert.equal(headers.length, 1, r.stderr);
   const header = headers[0];
   assert.match(header, /^epoch +train loss +val\. loss +lr +t +seconds$/);
-  assert.ok(all.some((l) => /^t: .*diffusion time.*smoothed along the graph/.test(l)), "the legend says what t is");
+  assert.ok(all.some((l) => /^t: diffusion time .*random walks of mean length t$/.test(l)), "the legend says what t is");
   const at = all.indexOf(header);
   const rows = all.slice(at + 1, at + 4);
   const history = JSON.parse(readFileSync(join(dir, "run", "model.json"), "utf8"));
