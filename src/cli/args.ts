@@ -162,16 +162,14 @@ function describeValue(spec: OptionSpec): string {
  */
 export function parseArgs(args: readonly string[], specs: readonly OptionSpec[], refused: ReadonlyMap<string, string> = new Map()): ParsedArgs {
   const out: ParsedArgs = { lists: {}, strings: {}, switches: new Set(), model: {}, dataset: {}, help: false };
+  // --help anywhere wins over mistakes elsewhere on the line
+  if (args.includes("--help") || args.includes("-h")) return { ...out, help: true };
   const byFlag = new Map(specs.map((s) => [s.flag, s]));
   const seen = new Set<string>();
   const validFlags = [...byFlag.keys(), ...specs.filter((s) => s.kind === "boolean").map((s) => `no-${s.flag}`)];
   let lastList: OptionSpec | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === "--help" || a === "-h") {
-      out.help = true;
-      continue;
-    }
     if (!a.startsWith("--")) {
       if (a.startsWith("-") && a.length > 1 && !/^-[\d.]/.test(a)) {
         const near = closestNames(a.replace(/^-+/, ""), validFlags);

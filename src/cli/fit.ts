@@ -8,7 +8,7 @@ import { ValidationError } from "../core/validate.js";
 import { resolveMarbleParams, type MarbleParams } from "../model/params.js";
 import { constructDataset } from "../geometry/dataset.js";
 import type { MarbleDataset } from "../geometry/types.js";
-import { Marble } from "../model/marble.js";
+import { Marble, type EpochReport } from "../model/marble.js";
 import { parseArgs, formatOptions, descriptionColumn, runCommand, UsageError, HELP_OPTION, type OptionSpec } from "./args.js";
 import { CONDITION_OPTIONS, MODEL_OPTIONS, DATASET_OPTIONS, restateForFlags } from "./options.js";
 import { readConditions, checkPairCount, checkOutputName, writeEmbedding, type MatrixFile } from "./matrix-files.js";
@@ -119,12 +119,21 @@ export async function run(args: string[]): Promise<number> {
         });
     log?.header();
     const controller = new AbortController();
-    const onSigint = () => controller.abort();
+    let epochsDone = 0;
+    const onSigint = () => {
+      const reason = new Error(`interrupted (Ctrl-C) after ${epochsDone} of ${params.epochs} epochs`);
+      reason.name = "AbortError";
+      controller.abort(reason);
+    };
     process.once("SIGINT", onSigint);
     try {
       // the per-epoch lines and the summary come from this command, not from Marble.fit's own
       // verbose output (which repeated the summary line)
-      const result = await model.fit(data, { outdir: out, onEpoch: (r) => log?.row(r), signal: controller.signal, progress: terminal && !quiet });
+      const onEpoch = (report: EpochReport) => {
+        epochsDone++;
+        log?.row(report);
+      };
+      const result = await model.fit(data, { outdir: out, onEpoch, signal: controller.signal, progress: terminal && !quiet });
       const valLoss = result.valLoss[result.bestEpoch - 1];
       const val = Number.isFinite(valLoss) ? ` (validation loss ${valLoss.toFixed(4)})` : "";
       say(`\nbest epoch ${result.bestEpoch}${val}, test loss ${result.testLoss.toFixed(4)}; checkpoint written to ${out}`);

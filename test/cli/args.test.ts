@@ -33,6 +33,7 @@ test("kebab-case model and dataset options, typed by their defaults; one seed fo
   assert.equal(p.strings.out, "d");
   assert.ok(p.switches.has("quiet"));
   assert.deepEqual(parseArgs(["--diffusion", "false", "--bias=true"], SPECS).model, { diffusion: false, bias: true });
+  assert.equal(parseArgs(["--epoch", "3", "--help"], SPECS).help, true, "--help wins over a mistake elsewhere");
 });
 
 test("edit distance counts a swap of neighbours as one step", () => {
