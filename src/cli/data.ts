@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { datasetCacheDir, fetchDataset, verifyDataset } from "../io/fetch.js";
 import { getManifest, loadManifests, type DatasetManifest } from "../io/manifest.js";
 import { cacheDir, dataDir } from "../io/paths.js";
+import { UsageError, closestNames } from "./args.js";
 
 export const summary = "list, fetch and verify datasets (data list | fetch NAME | verify [NAME])";
 
@@ -68,13 +69,15 @@ async function fetchCmd(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--file") {
       const f = args[++i];
-      if (!f) throw new Error("--file needs a file name");
+      if (!f) throw new UsageError("--file needs a file name (one of the dataset's files; see marble data list)");
       files.push(f);
-    } else if (args[i].startsWith("--")) throw new Error(`unknown option ${args[i]} for "marble data fetch"`);
-    else if (!name) name = args[i];
-    else throw new Error(`unexpected argument "${args[i]}"`);
+    } else if (args[i].startsWith("-")) {
+      const near = closestNames(args[i].replace(/^-+/, ""), ["file"]);
+      throw new UsageError(`unknown option ${args[i]} for "marble data fetch"${near.length ? "; did you mean --file?" : ""}`);
+    } else if (!name) name = args[i];
+    else throw new UsageError(`unexpected argument "${args[i]}": fetch one dataset at a time`);
   }
-  if (!name) throw new Error(`marble data fetch needs a dataset NAME; known datasets: ${[...loadManifests().keys()].join(", ")}`);
+  if (!name) throw new UsageError(`fetch needs a dataset NAME; known datasets: ${[...loadManifests().keys()].join(", ")}`);
   const manifest = getManifest(name);
   const tty = Boolean(process.stderr.isTTY);
   let lastDraw = 0;
@@ -101,7 +104,9 @@ async function fetchCmd(args: string[]): Promise<number> {
 }
 
 async function verifyCmd(args: string[]): Promise<number> {
-  const named = args.filter((a) => !a.startsWith("--"));
+  const option = args.find((a) => a.startsWith("-"));
+  if (option) throw new UsageError(`"marble data verify" takes dataset names only, not ${option}`);
+  const named = args;
   const manifests = named.length ? named.map((n) => getManifest(n)) : [...loadManifests().values()];
   let failed = 0;
   for (const m of manifests) {
@@ -128,27 +133,35 @@ async function verifyCmd(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+const SUBCOMMANDS = ["list", "fetch", "verify"];
+
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === "help" || sub === "--help" || sub === "-h" || rest.includes("--help") || rest.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
     switch (sub) {
+      case undefined:
+        throw new UsageError("give a subcommand: list, fetch NAME or verify [NAME]");
       case "list":
+        if (rest.length) throw new UsageError(`"marble data list" takes no arguments (got ${rest.join(" ")})`);
         return list();
       case "fetch":
         return await fetchCmd(rest);
       case "verify":
         return await verifyCmd(rest);
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        console.log(USAGE);
-        return sub === undefined ? 1 : 0;
-      default:
-        console.error(`unknown subcommand "${sub}"\n${USAGE}`);
-        return 1;
+      default: {
+        const near = closestNames(sub, SUBCOMMANDS);
+        throw new UsageError(`unknown subcommand "${sub}"${near.length ? `; did you mean ${near[0]}?` : `; use ${SUBCOMMANDS.join(", ")}`}`);
+      }
     }
   } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`marble data: ${err.message}\nsee 'marble data --help'`);
+      return 2;
+    }
     console.error(`marble data ${sub}: ${(err as Error).message}`);
     return 1;
   }

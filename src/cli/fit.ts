@@ -2,232 +2,148 @@
  * `marble fit --anchor A.npy --vector V.npy [--anchor … --vector …] --out DIR [options]`:
  * builds the dataset (one condition per anchor/vector pair), trains MARBLE and writes the
  * checkpoint folder DIR (model.json + weights.safetensors); `--embedding FILE` also writes the
- * embedding of the training data (.npy or .csv).
+ * embedding of the training data (.npy, or .csv with a header and a condition column).
  */
-import { extname } from "node:path";
-import { writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { dirname, join, basename } from "node:path";
-import { Matrix } from "../core/matrix.js";
 import { ValidationError } from "../core/validate.js";
-import { readNpy, npyToMatrix, writeNpy } from "../io/npy.js";
-import { readCsvMatrix } from "../io/csv.js";
-import { MARBLE_DEFAULTS } from "../model/params.js";
+import { resolveMarbleParams, type MarbleParams } from "../model/params.js";
 import { constructDataset } from "../geometry/dataset.js";
-import { Marble } from "../model/marble.js";
-
-// Argument handling shared with `marble transform`: kebab-case flags for every model and dataset
-// parameter (typed by their defaults), and .npy/.csv matrix input/output.
-/** constructDataset options the CLI exposes (defaults of the method doc). */
-export const DATASET_DEFAULTS = {
-  graphType: "cknn",
-  k: 20,
-  delta: 1.0,
-  spacing: 0,
-  fracGeodesicNb: 1.5,
-  varExplained: 0.9,
-  localGauges: false,
-} as const;
-
-export function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-export interface ParsedArgs {
-  /** Values of repeatable file flags (anchor, vector, …). */
-  lists: Record<string, string[]>;
-  /** Single-valued string flags (out, model, output, …). */
-  strings: Record<string, string>;
-  model: Record<string, unknown>;
-  dataset: Record<string, unknown>;
-  help: boolean;
-}
-
-function parseValue(flag: string, def: unknown, raw: string | undefined): unknown {
-  if (typeof def === "boolean") {
-    if (raw === undefined) return true;
-    if (raw === "true" || raw === "1") return true;
-    if (raw === "false" || raw === "0") return false;
-    throw new ValidationError(`--${flag}: expected true or false, got "${raw}"`);
-  }
-  if (raw === undefined) throw new ValidationError(`--${flag} needs a value`);
-  if (Array.isArray(def)) {
-    const parts = raw.split(",").filter((s) => s.trim() !== "").map(Number);
-    if (parts.some((v) => !Number.isFinite(v))) throw new ValidationError(`--${flag}: expected comma-separated numbers such as 64,32, got "${raw}"`);
-    return parts;
-  }
-  if (typeof def === "number") {
-    const v = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(v)) throw new ValidationError(`--${flag}: expected a number, got "${raw}"`);
-    return v;
-  }
-  return raw;
-}
-
-export function parseArgs(args: string[], listFlags: string[], stringFlags: string[]): ParsedArgs {
-  const out: ParsedArgs = { lists: {}, strings: {}, model: {}, dataset: {}, help: false };
-  const modelFlags = new Map(Object.keys(MARBLE_DEFAULTS).map((k) => [kebab(k), k]));
-  const dataFlags = new Map(Object.keys(DATASET_DEFAULTS).map((k) => [kebab(k), k]));
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--help" || a === "-h") {
-      out.help = true;
-      continue;
-    }
-    if (!a.startsWith("--")) throw new ValidationError(`unexpected argument "${a}"; options start with --`);
-    let name = a.slice(2);
-    let value: string | undefined;
-    const eq = name.indexOf("=");
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    const negated = name.startsWith("no-") ? name.slice(3) : null;
-    const takeValue = (): string => {
-      if (value !== undefined) return value;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith("--")) throw new ValidationError(`--${name} needs a value`);
-      i++;
-      return next;
-    };
-    const modelKey = modelFlags.get(negated ?? name);
-    const dataKey = dataFlags.get(negated ?? name);
-    const key = modelKey ?? dataKey;
-    if (key) {
-      const def = modelKey ? (MARBLE_DEFAULTS as Record<string, unknown>)[modelKey] : (DATASET_DEFAULTS as Record<string, unknown>)[dataKey!];
-      let v: unknown;
-      if (negated) {
-        if (typeof def !== "boolean") throw new ValidationError(`--no-${negated}: only boolean options can be negated`);
-        v = false;
-      } else if (typeof def === "boolean") {
-        const next = args[i + 1];
-        if (value === undefined && (next === "true" || next === "false")) {
-          value = next;
-          i++;
-        }
-        v = parseValue(name, def, value);
-      } else {
-        v = parseValue(name, def, takeValue());
-      }
-      // the seed drives both the dataset split and the network
-      if (key === "seed") out.dataset.seed = v;
-      if (modelKey) out.model[modelKey] = v;
-      else out.dataset[dataKey!] = v;
-      continue;
-    }
-    if (listFlags.includes(name)) {
-      (out.lists[name] ??= []).push(takeValue());
-      continue;
-    }
-    if (stringFlags.includes(name)) {
-      out.strings[name] = takeValue();
-      continue;
-    }
-    const valid = [...listFlags, ...stringFlags, ...modelFlags.keys(), ...dataFlags.keys()].map((f) => `--${f}`).join(", ");
-    throw new ValidationError(`unknown option --${name}. Valid options: ${valid}`);
-  }
-  return out;
-}
-
-/** Reads a 2-D matrix from .npy or .csv/.tsv/.txt (a 1-D array becomes one column). */
-export function readMatrixFile(path: string, name: string): Matrix {
-  const ext = extname(path).toLowerCase();
-  if (ext === ".npy") return npyToMatrix(readNpy(path), `${name} (${path})`);
-  if (ext === ".csv" || ext === ".tsv" || ext === ".txt") return readCsvMatrix(path).matrix;
-  throw new ValidationError(`${name}: ${path} has an unsupported extension; use .npy or .csv`);
-}
-
-/** Writes a matrix to .npy or .csv, atomically (temporary file in the same folder, then rename). */
-export function writeMatrixFile(path: string, m: Matrix): void {
-  const ext = extname(path).toLowerCase();
-  if (ext === ".npy") {
-    mkdirSync(dirname(path) || ".", { recursive: true });
-    writeNpy(m, path);
-    return;
-  }
-  if (ext !== ".csv") throw new ValidationError(`--output: ${path} must end in .npy or .csv`);
-  const lines: string[] = [];
-  for (let i = 0; i < m.rows; i++) lines.push(Array.from(m.row(i), (v) => String(v)).join(","));
-  const dir = dirname(path) || ".";
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}`);
-  writeFileSync(tmp, lines.join("\n") + "\n");
-  renameSync(tmp, path);
-}
-
-export function modelOptionsHelp(): string {
-  return Object.entries(MARBLE_DEFAULTS)
-    .map(([k, v]) => `  --${kebab(k).padEnd(26)} default ${Array.isArray(v) ? v.join(",") : String(v)}`)
-    .join("\n");
-}
-
-export function datasetOptionsHelp(): string {
-  return Object.entries(DATASET_DEFAULTS)
-    .map(([k, v]) => `  --${kebab(k).padEnd(26)} default ${String(v)}`)
-    .join("\n");
-}
+import type { MarbleDataset } from "../geometry/types.js";
+import { Marble, type EpochReport } from "../model/marble.js";
+import { parseArgs, formatOptions, descriptionColumn, runCommand, UsageError, HELP_OPTION, type OptionSpec } from "./args.js";
+import { CONDITION_OPTIONS, MODEL_OPTIONS, DATASET_OPTIONS, restateForFlags } from "./options.js";
+import { readConditions, checkPairCount, checkOutputName, writeEmbedding, type MatrixFile } from "./matrix-files.js";
+import { EpochLog } from "./epoch-log.js";
 
 export const summary = "train MARBLE on .npy/.csv anchors and vectors, write a checkpoint folder";
 
-const USAGE = `usage: marble fit --anchor A.npy --vector V.npy [--anchor A2.npy --vector V2.npy ...] --out DIR
-                  [--embedding Z.npy] [--quiet] [options]
+const FILE_OPTIONS: readonly OptionSpec[] = [
+  ...CONDITION_OPTIONS,
+  { flag: "out", kind: "string", metavar: "DIR", description: "checkpoint folder to write (required)" },
+  { flag: "embedding", kind: "string", metavar: "FILE", description: "also write the embedding: .npy, or .csv with a condition column" },
+  { flag: "quiet", kind: "switch", description: "print only errors" },
+  HELP_OPTION,
+];
 
-Each --anchor/--vector pair is one condition (n × d positions and n × D vectors, .npy or .csv).
+const FIT_OPTIONS: readonly OptionSpec[] = [...FILE_OPTIONS, ...MODEL_OPTIONS, ...DATASET_OPTIONS];
+
+export function usage(): string {
+  const column = descriptionColumn(FIT_OPTIONS);
+  return `usage: marble fit --anchor FILE --vector FILE [--anchor FILE --vector FILE ...] --out DIR [options]
+
+Trains MARBLE and writes a checkpoint folder. Each --anchor/--vector pair is one condition: n points
+(rows) in d dimensions and the vector at each point, for example positions and velocities.
+example: marble fit --anchor pos.npy --vector vel.npy --out run1 --epochs 50
+
+files:
+${formatOptions(FILE_OPTIONS, column)}
 
 model options:
-${modelOptionsHelp()}
+${formatOptions(MODEL_OPTIONS, column)}
 
-dataset options (constructDataset):
-${datasetOptionsHelp()}`;
+dataset options (the proximity graph and the tangent frames):
+${formatOptions(DATASET_OPTIONS, column)}`;
+}
 
-export async function run(args: string[]): Promise<number> {
-  let parsed;
+/** Library validation errors about an option become usage errors that name its flag. */
+export function asUsage<T>(build: () => T): T {
   try {
-    parsed = parseArgs(args.filter((a) => a !== "--quiet"), ["anchor", "vector"], ["out", "embedding"]);
+    return build();
   } catch (e) {
-    if (e instanceof ValidationError) {
-      console.error(`marble fit: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
+    const restated = e instanceof ValidationError ? restateForFlags(e.message) : null;
+    if (restated !== null) throw new UsageError(restated);
     throw e;
   }
-  if (parsed.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const quiet = args.includes("--quiet");
-  const anchors = parsed.lists.anchor ?? [], vectors = parsed.lists.vector ?? [];
-  if (anchors.length === 0 || anchors.length !== vectors.length) {
-    console.error(`marble fit: give one --vector per --anchor (got ${anchors.length} anchors, ${vectors.length} vectors)\n\n${USAGE}`);
-    return 2;
-  }
-  const out = parsed.strings.out;
-  if (!out) {
-    console.error(`marble fit: --out DIR (the checkpoint folder) is required\n\n${USAGE}`);
-    return 2;
-  }
+}
+
+/**
+ * Builds the dataset; errors about a condition ("anchor (condition 1)") name its file, and errors
+ * about an option name its flag.
+ */
+export function buildDataset(anchors: MatrixFile[], vectors: MatrixFile[], options: Record<string, unknown>): MarbleDataset {
   try {
-    const anchor = anchors.map((p, i) => readMatrixFile(p, `--anchor #${i + 1}`));
-    const vector = vectors.map((p, i) => readMatrixFile(p, `--vector #${i + 1}`));
-    const data = constructDataset({ anchor, vector, ...parsed.dataset });
-    if (!quiet) console.error(`dataset: ${data.numNodes} nodes in ${anchors.length} condition(s), manifold dimension ${data.dimMan}${data.localGauges ? " (local gauges)" : ""}`);
-    const model = new Marble(data, parsed.model);
-    if (!quiet) console.error(`model: ${model.parameterCount} parameters`);
+    return asUsage(() => constructDataset({ anchor: anchors.map((f) => f.matrix), vector: vectors.map((f) => f.matrix), ...options }));
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const named = e.message.replace(/\banchor \(condition (\d+)\)/g, (_, c: string) => `--anchor ${anchors[Number(c)]?.path ?? "?"} (condition ${c})`);
+    throw new ValidationError(restateForFlags(named) ?? named);
+  }
+}
+
+function count(mask: Uint8Array): number {
+  let n = 0;
+  for (const v of mask) n += v ? 1 : 0;
+  return n;
+}
+
+function describeDataset(data: MarbleDataset, conditions: number): string {
+  const graph = data.params.graphType === "radius" ? `radius graph, radius ${String(data.params.radius)}` : `${String(data.params.graphType)} graph, k = ${String(data.params.k)}`;
+  return `dataset: ${data.numNodes} points in ${conditions} condition${conditions === 1 ? "" : "s"} (${graph}), manifold dimension ${data.dimMan}${data.localGauges ? " (local gauges)" : ""}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  return runCommand("marble fit", async () => {
+    const parsed = parseArgs(args, FIT_OPTIONS);
+    if (parsed.help) {
+      console.log(usage());
+      return 0;
+    }
+    const quiet = parsed.switches.has("quiet");
+    const anchorPaths = parsed.lists.anchor ?? [], vectorPaths = parsed.lists.vector ?? [];
+    checkPairCount(anchorPaths, vectorPaths);
+    const out = parsed.strings.out;
+    if (!out) throw new UsageError("--out DIR is required: the checkpoint folder to write");
+    const embeddingPath = parsed.strings.embedding;
+    if (embeddingPath) checkOutputName("--embedding", embeddingPath);
+    // every option is checked before any file is read
+    const params: MarbleParams = asUsage(() => resolveMarbleParams(parsed.model as Partial<MarbleParams>));
+    const { anchors, vectors } = readConditions(anchorPaths, vectorPaths);
+    const data = buildDataset(anchors, vectors, parsed.dataset);
+    const say = (line: string) => {
+      if (!quiet) process.stderr.write(`${line}\n`);
+    };
+    say(describeDataset(data, anchors.length));
+    const model = new Marble(data, params);
+    say(
+      `model: ${model.parameterCount} parameters; ${params.epochs} epochs on ${count(data.trainMask)} training points ` +
+        `(${count(data.valMask)} for validation, ${count(data.testMask)} for the test loss)\n`,
+    );
+    const terminal = Boolean(process.stderr.isTTY);
+    const log = quiet
+      ? null
+      : new EpochLog({
+          lastEpoch: model.epoch + params.epochs,
+          diffusion: params.diffusion,
+          terminal,
+          write: (text) => process.stderr.write(text),
+          bestSoFar: model.valLosses.length ? Math.min(...model.valLosses.filter(Number.isFinite)) : undefined,
+        });
+    log?.header();
     const controller = new AbortController();
-    const onSigint = () => controller.abort();
+    let epochsDone = 0;
+    const onSigint = () => {
+      const reason = new Error(`interrupted (Ctrl-C) after ${epochsDone} of ${params.epochs} epochs`);
+      reason.name = "AbortError";
+      controller.abort(reason);
+    };
     process.once("SIGINT", onSigint);
     try {
-      const result = await model.fit(data, { outdir: out, verbose: !quiet && !process.stderr.isTTY, signal: controller.signal });
-      if (!quiet) console.error(`best epoch ${result.bestEpoch}, test loss ${result.testLoss.toFixed(4)}; checkpoint written to ${out}`);
+      // the per-epoch lines and the summary come from this command, not from Marble.fit's own
+      // verbose output (which repeated the summary line)
+      const onEpoch = (report: EpochReport) => {
+        epochsDone++;
+        log?.row(report);
+      };
+      const result = await model.fit(data, { outdir: out, onEpoch, signal: controller.signal, progress: terminal && !quiet });
+      const valLoss = result.valLoss[result.bestEpoch - 1];
+      const val = Number.isFinite(valLoss) ? ` (validation loss ${valLoss.toFixed(4)})` : "";
+      say(`\nbest epoch ${result.bestEpoch}${val}, test loss ${result.testLoss.toFixed(4)}; checkpoint written to ${out}`);
     } finally {
       process.off("SIGINT", onSigint);
     }
-    if (parsed.strings.embedding) writeMatrixFile(parsed.strings.embedding, model.transform(data));
-    return 0;
-  } catch (e) {
-    if (e instanceof ValidationError || (e instanceof Error && e.name === "AbortError")) {
-      console.error(`marble fit: ${e.message}`);
-      return 1;
+    if (embeddingPath) {
+      writeEmbedding(embeddingPath, model.transform(data), data.y);
+      say(`embedding of ${data.numNodes} points in ${params.outChannels} dimensions written to ${embeddingPath}`);
     }
-    throw e;
-  }
+    return 0;
+  });
 }
