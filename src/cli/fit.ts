@@ -60,8 +60,20 @@ export function asUsage<T>(build: () => T): T {
  * about an option name its flag.
  */
 export function buildDataset(anchors: MatrixFile[], vectors: MatrixFile[], options: Record<string, unknown>): MarbleDataset {
+  return namingFiles(anchors, () => constructDataset({ anchor: anchors.map((f) => f.matrix), vector: vectors.map((f) => f.matrix), ...options }));
+}
+
+/**
+ * Checks the model options against the inputs (feature counts, memory) before the graph is built,
+ * so an impossible model fails in milliseconds rather than after the dataset construction.
+ */
+export function checkModelForInputs(model: Record<string, unknown>, anchors: MatrixFile[], vectors: MatrixFile[], options: Record<string, unknown>): void {
+  namingFiles(anchors, () => Marble.validateOptions(model as Partial<MarbleParams>, { anchor: anchors.map((f) => f.matrix), vector: vectors.map((f) => f.matrix), ...options }));
+}
+
+function namingFiles<T>(anchors: MatrixFile[], f: () => T): T {
   try {
-    return asUsage(() => constructDataset({ anchor: anchors.map((f) => f.matrix), vector: vectors.map((f) => f.matrix), ...options }));
+    return asUsage(f);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     const named = e.message.replace(/\banchor \(condition (\d+)\)/g, (_, c: string) => `--anchor ${anchors[Number(c)]?.path ?? "?"} (condition ${c})`);
@@ -97,6 +109,7 @@ export async function run(args: string[]): Promise<number> {
     // every option is checked before any file is read
     const params: MarbleParams = asUsage(() => resolveMarbleParams(parsed.model as Partial<MarbleParams>));
     const { anchors, vectors } = readConditions(anchorPaths, vectorPaths);
+    checkModelForInputs(parsed.model, anchors, vectors, parsed.dataset);
     const data = buildDataset(anchors, vectors, parsed.dataset);
     const say = (line: string) => {
       if (!quiet) process.stderr.write(`${line}\n`);
