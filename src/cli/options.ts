@@ -5,19 +5,15 @@
  */
 import { MARBLE_DEFAULTS, type MarbleParams } from "../model/params.js";
 import { GRAPH_TYPES } from "../geometry/graph.js";
+import { DATASET_DEFAULTS as LIBRARY_DATASET_DEFAULTS } from "../geometry/dataset.js";
 import { kebab, type OptionSpec } from "./args.js";
 
-/** constructDataset options the CLI exposes, with their defaults (those of the method). */
-export const DATASET_DEFAULTS = {
-  graphType: "cknn",
-  k: 20,
-  delta: 1.0,
-  radius: null,
-  spacing: 0,
-  fracGeodesicNb: 1.5,
-  varExplained: 0.9,
-  localGauges: false,
-} as const;
+const CLI_DATASET_KEYS = ["graphType", "k", "delta", "radius", "spacing", "fracGeodesicNb", "varExplained", "localGauges"] as const;
+
+/** constructDataset options the CLI exposes, with the library's defaults. */
+export const DATASET_DEFAULTS = Object.fromEntries(CLI_DATASET_KEYS.map((key) => [key, LIBRARY_DATASET_DEFAULTS[key]])) as {
+  readonly [K in (typeof CLI_DATASET_KEYS)[number]]: (typeof LIBRARY_DATASET_DEFAULTS)[K];
+};
 
 type Described = Pick<OptionSpec, "description" | "metavar" | "choices">;
 

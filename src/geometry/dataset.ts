@@ -46,7 +46,8 @@ export interface ConstructDatasetOptions {
   seed?: number;
 }
 
-const DEFAULTS: Required<ConstructDatasetOptions> = {
+/** constructDataset's defaults (those of the method). */
+export const DATASET_DEFAULTS: Readonly<Required<ConstructDatasetOptions>> = {
   anchor: [],
   vector: [],
   label: null,
@@ -107,7 +108,7 @@ export interface CheckedDatasetOptions {
  */
 export function checkDatasetOptions(options: ConstructDatasetOptions): CheckedDatasetOptions {
   if (!options || typeof options !== "object") throw new ValidationError("constructDataset: pass an options object with at least anchor and vector");
-  const o = withDefaults(DEFAULTS, options, "constructDataset");
+  const o = withDefaults(DATASET_DEFAULTS, options, "constructDataset");
   if (options.anchor === undefined) throw new ValidationError("anchor: required (an n × d matrix or a list of them, one per condition)");
   if (options.vector === undefined) throw new ValidationError("vector: required (an n × D matrix or a list of them, one per condition)");
   checkOneOf(o.graphType, "graphType", GRAPH_TYPES);
