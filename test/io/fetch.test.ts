@@ -111,8 +111,9 @@ test("a download with matching checksums is placed atomically; a second fetch fi
   const again = await fetchFile({ url: `${base}/ok/x`, dest, md5: MD5 });
   assert.equal(again.status, "present");
   assert.equal(again.requests, 0);
+  // Without a checksum to check against, a copy in place is reported as such, never as verified.
   const unchecked = await fetchFile({ url: `${base}/ok/x`, dest });
-  assert.deepEqual([unchecked.status, unchecked.sha256], ["present", SHA256]);
+  assert.deepEqual([unchecked.status, unchecked.sha256, unchecked.requests], ["present-unverified", SHA256, 0]);
   const via = await fetchFile({ url: `${base}/redirect`, dest: join(work, "ok", "redirected.npy"), sha256: SHA256 });
   assert.equal(via.sha256, SHA256);
 });
@@ -222,7 +223,7 @@ test("fetchDataset and `marble data` fetch into the cache from a mirror, then ve
   assert.match(text, /missing {3}toy\/a\.npy \(run: marble data fetch toy --file a\.npy\)/);
   assert.match(text, /downloaded: .*toy\/a\.npy/);
   assert.match(text, /already present: .*toy\/b\.npy/);
-  assert.match(text, /ok {8}toy\/b\.npy/);
+  assert.match(text, /verified {2}toy\/b\.npy/);
   assert.match(text, /toy\s+download\s+2\/2/);
   assert.match(text, /FAILED {4}toy\/a\.npy: size is 9 bytes|FAILED {4}toy\/a\.npy: md5 is/);
   assert.match(text, /unknown dataset "nope"; known datasets: toy/);
