@@ -97,13 +97,14 @@ async function fetchCmd(args: string[]): Promise<number> {
   if (tty) process.stderr.write("\n");
   for (const r of results) {
     const discarded = r.discardedBytes ? `; discarded ${formatBytes(r.discardedBytes)} of partial data that could not be checked` : "";
+    const replaced = r.replacedCopyProblems ? `; replaced the copy in place, which failed its check: ${r.replacedCopyProblems.join("; ")}` : "";
     const check = {
       published: "checksum verified",
       pinned: "matches the sha256 pinned when first downloaded",
       "newly-pinned": `no published checksum; sha256 ${r.sha256} pinned in ${r.pinFile}`,
       none: `NOT verified: no published checksum and no pin; sha256 ${r.sha256}; to pin a fresh copy: marble data fetch ${manifest.name} --file ${r.file.filename} --repin`,
     }[r.checksum];
-    console.log(`${r.status === "downloaded" ? "downloaded" : "already present"}: ${r.path} (${formatBytes(r.size)}; ${check}${discarded})`);
+    console.log(`${r.status === "downloaded" ? "downloaded" : "already present"}: ${r.path} (${formatBytes(r.size)}; ${check}${discarded}${replaced})`);
   }
   return 0;
 }

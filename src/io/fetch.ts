@@ -96,6 +96,8 @@ export interface FetchResult {
    * against, or a resumed download that failed verification and was fetched again from the start.
    */
   discardedBytes: number;
+  /** Set when a copy already in place failed its check and was replaced by this download: what was wrong with it. */
+  replacedCopyProblems?: string[];
 }
 
 /**
@@ -110,12 +112,14 @@ export async function fetchFile(options: FetchOptions): Promise<FetchResult> {
   const { url, dest } = options;
   const expected: Checksums = { size: options.size, md5: options.md5, sha256: options.sha256 };
   const checked = Boolean(expected.md5 || expected.sha256);
+  let replacedCopyProblems: string[] | undefined;
 
   if (!options.replace && existsSync(dest)) {
     // Recheck a placed file when we can, and replace it only if it fails. Without a checksum only
     // the size (when given) can be checked, and the result does not claim more.
     const v = await verifyFile(dest, expected);
     if (v.ok) return { path: dest, status: checked ? "present" : "present-unverified", size: v.size, md5: v.md5, sha256: v.sha256, requests: 0, discardedBytes: 0 };
+    replacedCopyProblems = v.problems;
   }
   mkdirSync(join(dest, ".."), { recursive: true });
   const part = `${dest}.part`;
@@ -144,7 +148,7 @@ export async function fetchFile(options: FetchOptions): Promise<FetchResult> {
     );
   }
   renameSync(part, dest);
-  return { path: dest, status: "downloaded", size: v.size, md5: v.md5, sha256: v.sha256, requests, discardedBytes };
+  return { path: dest, status: "downloaded", size: v.size, md5: v.md5, sha256: v.sha256, requests, discardedBytes, ...(replacedCopyProblems ? { replacedCopyProblems } : {}) };
 }
 
 /**

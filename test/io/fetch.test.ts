@@ -82,13 +82,19 @@ before(async () => {
         }
         return serveRange(req, res, VERSION2, '"v2"');
       case "misrange":
-        // Answers every Range request with 206 but from byte 0 (a broken proxy).
+        // Drops the first transfer halfway (naming its version), then answers every Range request
+        // with 206 but from byte 0 (a broken proxy).
         if (req.headers.range) {
-          res.writeHead(206, { "content-length": PAYLOAD.length, "content-range": `bytes 0-${PAYLOAD.length - 1}/${PAYLOAD.length}` });
+          res.writeHead(206, { "content-length": PAYLOAD.length, "content-range": `bytes 0-${PAYLOAD.length - 1}/${PAYLOAD.length}`, etag: '"v1"' });
           res.end(PAYLOAD);
           return;
         }
-        return serveRange(req, res, PAYLOAD);
+        if (hits.misrange.length === 1) {
+          res.writeHead(200, { "content-length": PAYLOAD.length, etag: '"v1"' });
+          res.write(PAYLOAD.subarray(0, HALF), () => setTimeout(() => res.socket?.destroy(), 20));
+          return;
+        }
+        return serveRange(req, res, PAYLOAD, '"v1"');
       case "mut":
         return serveRange(req, res, mutableBody);
       case "truncate":
@@ -321,13 +327,12 @@ test("a dropped transfer without a checksum resumes only when the server names i
 });
 
 test("a Range answer that starts elsewhere than asked is not appended", async () => {
+  // No checksum would catch a doubled head here: the byte count alone would look right.
   const dest = join(work, "misrange", "buddy.npy");
-  mkdirSync(join(work, "misrange"), { recursive: true });
-  writeFileSync(`${dest}.part`, PAYLOAD.subarray(0, 1000));
-  const r = await fetchFile({ url: `${base}/misrange/x`, dest, sha256: SHA256, retryDelayMs: 1 });
+  const r = await fetchFile({ url: `${base}/misrange/x`, dest, retryDelayMs: 1 });
   assert.deepEqual(
-    hits.misrange.map((h) => h.range),
-    ["bytes=1000-", undefined],
+    hits.misrange.map((h) => h.range !== undefined),
+    [false, true, false],
   );
   assert.ok(readFileSync(dest).equals(PAYLOAD));
   assert.equal(r.status, "downloaded");
@@ -436,6 +441,13 @@ test("a pinned file that changed, on disk or on the server, is an error naming t
   assert.ok(problems.includes(`sha256 is ${sha256Of(flipped)}, pinned ${SHA256} in ${join(dir, "checksums.lock.json")}`), problems);
   assert.match(problems, /marble data fetch pins --file weights\.pt --repin/);
 
+  // fetch replaces the changed copy only with a download that matches the pin, and says what was wrong.
+  const [restored] = await fetchDataset(PINNED_MANIFEST, opts);
+  assert.deepEqual([restored.status, restored.checksum], ["downloaded", "pinned"]);
+  assert.deepEqual(restored.replacedCopyProblems, [`sha256 is ${sha256Of(flipped)}, expected ${SHA256}`]);
+  assert.ok(readFileSync(join(dir, "weights.pt")).equals(PAYLOAD));
+  writeFileSync(join(dir, "weights.pt"), flipped);
+
   // Changed on the server too: fetch refuses, leaves the local copy and the pin alone.
   mutableBody = VERSION2;
   await assert.rejects(fetchDataset(PINNED_MANIFEST, opts), (err: Error) => {
@@ -520,6 +532,14 @@ test("`marble data fetch` and `verify` print pinned, unpinned and re-pinned file
   ]);
   assert.deepEqual(codes, [0, 0, 0, 0]);
   const [fetch1, verify1, fetch2, verify2] = log;
+  writeFileSync(join(dir, "weights.pt"), "changed");
+  const after = await runDataCli({ MARBLE_MANIFESTS_DIR: manifests, MARBLE_CACHE_DIR: cache, MARBLE_DATA_BASE_URL: `${base}/mut` }, [
+    ["verify", "pins"],
+    ["fetch", "pins", "--file", "weights.pt"],
+  ]);
+  assert.deepEqual(after.codes, [1, 0]);
+  assert.match(after.log[0], new RegExp(`FAILED {4}pins/weights\\.pt: sha256 is [0-9a-f]{64}, pinned ${SHA256} in .*; size is 7 bytes, pinned ${PAYLOAD.length}; if the change is expected, re-pin on purpose with \`marble data fetch pins --file weights\\.pt --repin\``));
+  assert.match(after.log[1], /downloaded: .*pins\/weights\.pt \(.*; matches the sha256 pinned when first downloaded; replaced the copy in place, which failed its check: size is 7 bytes, expected \d+; sha256 is [0-9a-f]{64}, expected [0-9a-f]{64}\)/);
   assert.match(fetch1, /downloaded: .*pins\/published\.npy \(308\.\d+ kB; checksum verified\)/);
   assert.match(fetch1, new RegExp(`downloaded: .*pins/weights\\.pt \\(.*; no published checksum; sha256 ${SHA256} pinned in .*checksums\\.lock\\.json\\)`));
   assert.match(fetch1, /already present: .*pins\/sized\.pt \(.*; NOT verified: no published checksum and no pin; sha256 [0-9a-f]{64}; to pin a fresh copy: marble data fetch pins --file sized\.pt --repin\)/);
