@@ -13,10 +13,13 @@ export const summary = "list, fetch and verify datasets (data list | fetch NAME 
 
 const USAGE = `usage:
   marble data list                 datasets, where they live, and what is in the cache
-  marble data fetch NAME [--file F]...
+  marble data fetch NAME [--file F]... [--repin]
                                    download a dataset's files (or only F) into the cache,
-                                   resuming partial downloads and checking checksums
-  marble data verify [NAME]        recompute checksums of cached (or shipped) files
+                                   checking published checksums; a file without one is
+                                   pinned (sha256) on first download and checked later;
+                                   --repin replaces a cached file and its pin on purpose
+  marble data verify [NAME]        recompute checksums of cached (or shipped) files:
+                                   verified, pinned, unpinned, failed or missing
 
 environment: MARBLE_CACHE_DIR (cache, default ~/.cache/marble-lab), MARBLE_DATA_DIR (shipped data),
 MARBLE_MANIFESTS_DIR (manifests), MARBLE_DATA_BASE_URL (fetch every file from BASE/FILENAME, a mirror)`;
@@ -65,15 +68,17 @@ function progressBar(label: string, received: number, total: number | null): str
 
 async function fetchCmd(args: string[]): Promise<number> {
   const files: string[] = [];
+  let repin = false;
   let name: string | undefined;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--file") {
       const f = args[++i];
       if (!f) throw new UsageError("--file needs a file name (one of the dataset's files; see marble data list)");
       files.push(f);
-    } else if (args[i].startsWith("-")) {
-      const near = closestNames(args[i].replace(/^-+/, ""), ["file"]);
-      throw new UsageError(`unknown option ${args[i]} for "marble data fetch"${near.length ? "; did you mean --file?" : ""}`);
+    } else if (args[i] === "--repin") repin = true;
+    else if (args[i].startsWith("-")) {
+      const near = closestNames(args[i].replace(/^-+/, ""), ["file", "repin"]);
+      throw new UsageError(`unknown option ${args[i]} for "marble data fetch"${near.length ? `; did you mean --${near[0]}?` : ""}`);
     } else if (!name) name = args[i];
     else throw new UsageError(`unexpected argument "${args[i]}": fetch one dataset at a time`);
   }
@@ -83,6 +88,7 @@ async function fetchCmd(args: string[]): Promise<number> {
   let lastDraw = 0;
   const results = await fetchDataset(manifest, {
     files,
+    repin,
     onFileStart: (f, i, n) => {
       if (!tty) process.stderr.write(`[${i + 1}/${n}] ${f.filename}\n`);
     },
@@ -96,9 +102,15 @@ async function fetchCmd(args: string[]): Promise<number> {
   });
   if (tty) process.stderr.write("\n");
   for (const r of results) {
-    const checked = manifest.files.find((f) => r.path.endsWith(f.filename));
-    const note = checked && !checked.md5 && !checked.sha256 ? ` (no published checksum; sha256 ${r.sha256})` : "";
-    console.log(`${r.status === "present" ? "already present" : "downloaded"}: ${r.path} (${formatBytes(r.size)})${note}`);
+    const discarded = r.discardedBytes ? `; discarded ${formatBytes(r.discardedBytes)} of partial data that could not be checked` : "";
+    const replaced = r.replacedCopyProblems ? `; replaced the copy in place, which failed its check: ${r.replacedCopyProblems.join("; ")}` : "";
+    const check = {
+      published: "checksum verified",
+      pinned: "matches the sha256 pinned when first downloaded",
+      "newly-pinned": `no published checksum; sha256 ${r.sha256} pinned in ${r.pinFile}`,
+      none: `NOT verified: no published checksum and no pin; sha256 ${r.sha256}; to pin a fresh copy: marble data fetch ${manifest.name} --file ${r.file.filename} --repin`,
+    }[r.checksum];
+    console.log(`${r.status === "downloaded" ? "downloaded" : "already present"}: ${r.path} (${formatBytes(r.size)}; ${check}${discarded}${replaced})`);
   }
   return 0;
 }
@@ -109,6 +121,7 @@ async function verifyCmd(args: string[]): Promise<number> {
   const named = args;
   const manifests = named.length ? named.map((n) => getManifest(n)) : [...loadManifests().values()];
   let failed = 0;
+  let unverified = 0;
   for (const m of manifests) {
     const entries = await verifyDataset(m);
     if (!named.length && m.location === "download" && entries.every((e) => e.status === "missing")) {
@@ -117,9 +130,13 @@ async function verifyCmd(args: string[]): Promise<number> {
     }
     for (const e of entries) {
       const label = `${m.name}/${e.file.filename}`;
-      if (e.status === "ok") console.log(`ok        ${label}`);
-      else if (e.status === "unchecked") console.log(`present   ${label} (no checksum published; sha256 ${e.sha256})`);
-      else if (e.status === "missing") {
+      if (e.status === "verified") console.log(`verified  ${label}`);
+      else if (e.status === "pinned") console.log(`pinned    ${label} (no published checksum; matches the sha256 pinned ${e.pin?.pinnedAt ?? ""} in ${e.pinFile})`);
+      else if (e.status === "unpinned") {
+        unverified++;
+        const how = m.location === "download" ? `; to pin a fresh copy: marble data fetch ${m.name} --file ${e.file.filename} --repin` : "";
+        console.log(`unpinned  ${label}: NOT verified, no published or pinned checksum; sha256 ${e.sha256} (${e.size} bytes)${how}`);
+      } else if (e.status === "missing") {
         // Not fetched yet is only a failure when the dataset was asked for by name.
         console.log(`missing   ${label}${m.location === "download" ? ` (run: marble data fetch ${m.name} --file ${e.file.filename})` : ""}`);
         if (named.length || m.location === "repository") failed++;
@@ -129,6 +146,7 @@ async function verifyCmd(args: string[]): Promise<number> {
       }
     }
   }
+  if (unverified) console.error(`${unverified} file(s) present but not verified (no published or pinned checksum)`);
   if (failed) console.error(`${failed} file(s) missing or failing verification`);
   return failed ? 1 : 0;
 }

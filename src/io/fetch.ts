@@ -1,13 +1,14 @@
 /**
  * Downloading dataset files into the cache: HTTP(S) with redirects, resume through Range requests
- * after a dropped connection or short body, checksum verification, and atomic placement
- * (download to `<file>.part`, verify, rename).
+ * after a dropped connection or short body (only where the result can be checked), checksum
+ * verification against the manifest or a local pin, and atomic placement (download to
+ * `<file>.part`, verify, rename).
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { get as httpGet, type IncomingMessage } from "node:http";
-import { get as httpsGet } from "node:https";
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { pinFilePath, readPins, repinHint, writePin, type ChecksumPin } from "./checksum-pins.js";
+import { downloadToPart, partSize, request } from "./http-download.js";
 import type { DatasetManifest, ManifestFile } from "./manifest.js";
 import { cacheDir, dataDir } from "./paths.js";
 
@@ -55,6 +56,8 @@ export class ChecksumError extends Error {
   constructor(
     message: string,
     readonly problems: string[],
+    /** Size and hashes of the rejected download. */
+    readonly actual?: { size: number; md5: string; sha256: string },
   ) {
     super(message);
     this.name = "ChecksumError";
@@ -72,159 +75,80 @@ export interface FetchOptions extends Checksums {
   retryDelayMs?: number;
   /** Socket inactivity timeout in ms (default 60 s). */
   timeoutMs?: number;
+  /** Download a fresh copy even when `dest` exists; the copy in place is replaced only by a complete (and, with checksums, verified) download. */
+  replace?: boolean;
 }
 
 export interface FetchResult {
   path: string;
-  /** "downloaded", or "present" when a verified copy was already in place. */
-  status: "downloaded" | "present";
+  /**
+   * "downloaded"; "present" when a copy already in place matched the given md5 or sha256;
+   * "present-unverified" when a copy was in place but no md5 or sha256 was given to check it against.
+   */
+  status: "downloaded" | "present" | "present-unverified";
   size: number;
   md5: string;
   sha256: string;
   /** Number of HTTP requests made (more than 1 after resuming). */
   requests: number;
+  /**
+   * Bytes of partial data thrown away: a leftover `.part` that no checksum could check a resume
+   * against, or a resumed download that failed verification and was fetched again from the start.
+   */
+  discardedBytes: number;
+  /** Set when a copy already in place failed its check and was replaced by this download: what was wrong with it. */
+  replacedCopyProblems?: string[];
 }
-
-function request(url: string, headers: Record<string, string>, timeoutMs: number, redirects = 0): Promise<{ res: IncomingMessage; url: string }> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const getter = u.protocol === "https:" ? httpsGet : u.protocol === "http:" ? httpGet : null;
-    if (!getter) {
-      reject(new Error(`unsupported URL scheme in ${url}`));
-      return;
-    }
-    const req = getter(u, { headers: { "user-agent": "marble-lab", ...headers } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        if (redirects >= 10) {
-          reject(new Error(`too many redirects fetching ${url}`));
-          return;
-        }
-        resolve(request(new URL(res.headers.location, u).toString(), headers, timeoutMs, redirects + 1));
-        return;
-      }
-      resolve({ res, url });
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no data for ${timeoutMs} ms from ${u.host}`)));
-    req.on("error", reject);
-  });
-}
-
-/** Streams a response body onto the end of `path`; resolves with the bytes written, rejects (after flushing) on a dropped connection. */
-function appendBody(res: IncomingMessage, path: string, truncate: boolean, onData: (n: number) => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(path, { flags: truncate ? "w" : "a" });
-    let written = 0;
-    let failure: Error | null = null;
-    res.on("data", (chunk: Buffer) => {
-      written += chunk.length;
-      onData(chunk.length);
-      if (!out.write(chunk)) {
-        res.pause();
-        out.once("drain", () => res.resume());
-      }
-    });
-    res.on("aborted", () => {
-      failure ??= new Error("connection dropped mid-transfer");
-    });
-    res.on("error", (err) => {
-      failure ??= err;
-      out.end();
-    });
-    res.on("close", () => {
-      if (!res.complete) failure ??= new Error("connection closed before the body was complete");
-      out.end();
-    });
-    out.on("finish", () => (failure ? reject(failure) : resolve(written)));
-    out.on("error", reject);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Downloads `url` to `dest`. Partial data accumulate in `dest + ".part"` and resume with a Range
- * request after a dropped connection or short body. The file is renamed into place only after its
- * size and checksums match; on a mismatch the partial file is deleted and a ChecksumError thrown.
+ * Downloads `url` to `dest`. Partial data accumulate in `dest + ".part"` and are renamed into place
+ * only after the size and checksums given match; on a mismatch the partial file is deleted and a
+ * ChecksumError thrown. With an md5 or sha256 to check the result, a `.part` left by an interrupted
+ * run is resumed with a Range request (and a resumed download that fails verification is fetched
+ * once more from the start before giving up). Without one, a leftover `.part` is discarded: a
+ * resumed tail that does not belong to the head could not be detected.
  */
 export async function fetchFile(options: FetchOptions): Promise<FetchResult> {
   const { url, dest } = options;
-  const retries = options.retries ?? 3;
-  const delay = options.retryDelayMs ?? 500;
-  const timeoutMs = options.timeoutMs ?? 60_000;
   const expected: Checksums = { size: options.size, md5: options.md5, sha256: options.sha256 };
+  const checked = Boolean(expected.md5 || expected.sha256);
+  let replacedCopyProblems: string[] | undefined;
 
-  if (existsSync(dest)) {
-    // A placed file passed verification when it was downloaded; recheck it when we can, and
-    // replace it only if it fails. Without published checksums there is nothing to recheck.
+  if (!options.replace && existsSync(dest)) {
+    // Recheck a placed file when we can, and replace it only if it fails. Without a checksum only
+    // the size (when given) can be checked, and the result does not claim more.
     const v = await verifyFile(dest, expected);
-    if (v.ok) return { path: dest, status: "present", size: v.size, md5: v.md5, sha256: v.sha256, requests: 0 };
+    if (v.ok) return { path: dest, status: checked ? "present" : "present-unverified", size: v.size, md5: v.md5, sha256: v.sha256, requests: 0, discardedBytes: 0 };
+    replacedCopyProblems = v.problems;
   }
   mkdirSync(join(dest, ".."), { recursive: true });
   const part = `${dest}.part`;
-  let total: number | null = expected.size ?? null;
-  let requests = 0;
-  let failuresWithoutProgress = 0;
-
-  for (;;) {
-    const have = existsSync(part) ? statSync(part).size : 0;
-    if (total !== null && have === total) break;
-    if (total !== null && have > total) {
-      rmSync(part, { force: true });
-      continue;
-    }
-    let progressed = false;
-    try {
-      requests++;
-      const { res } = await request(url, have > 0 ? { range: `bytes=${have}-` } : {}, timeoutMs);
-      const status = res.statusCode ?? 0;
-      if (status === 416 && have > 0) {
-        // The server has nothing past what we hold: the part file is complete.
-        res.resume();
-        break;
-      }
-      if (status !== 200 && status !== 206) {
-        res.resume();
-        throw new Error(`HTTP ${status} ${res.statusMessage ?? ""} from ${url}`.trim());
-      }
-      const restart = status === 200; // server ignored the Range request: start over
-      const length = Number(res.headers["content-length"]);
-      // The manifest's size, when given, is authoritative; otherwise trust Content-Length.
-      if (Number.isFinite(length) && expected.size === undefined) total = restart ? length : have + length;
-      let received = restart ? 0 : have;
-      options.onProgress?.(received, total);
-      await appendBody(res, part, restart, (n) => {
-        received += n;
-        // Progress means holding more than before this attempt (a restarted body must overtake it).
-        if (received > have) progressed = true;
-        options.onProgress?.(received, total);
-      });
-      const now = statSync(part).size;
-      if (total !== null && now < total) throw new Error(`body ended early: ${now} of ${total} bytes`);
-      break;
-    } catch (err) {
-      const error = err as Error;
-      failuresWithoutProgress = progressed ? 0 : failuresWithoutProgress + 1;
-      if (failuresWithoutProgress > retries) {
-        const have2 = existsSync(part) ? statSync(part).size : 0;
-        throw new Error(
-          `download of ${url} failed after ${requests} request(s): ${error.message}` +
-            (have2 > 0 ? `; ${have2} bytes kept in ${part} — rerun to resume` : ""),
-          { cause: err },
-        );
-      }
-      await sleep(delay);
-    }
+  let discardedBytes = 0;
+  if (!checked && existsSync(part)) {
+    discardedBytes += partSize(part);
+    rmSync(part, { force: true });
   }
 
-  const v = await verifyFile(part, expected);
+  const first = await downloadToPart(options, part, checked);
+  let requests = first.requests;
+  let v = await verifyFile(part, expected);
+  if (!v.ok && first.resumed) {
+    // The resumed head may be what is wrong (an earlier run's bytes); try once more from zero before blaming the server.
+    discardedBytes += v.size;
+    rmSync(part, { force: true });
+    requests += (await downloadToPart(options, part, checked)).requests;
+    v = await verifyFile(part, expected);
+  }
   if (!v.ok) {
     rmSync(part, { force: true });
-    throw new ChecksumError(`${url}: downloaded file failed verification (${v.problems.join("; ")}); it was deleted and not placed at ${dest}`, v.problems);
+    throw new ChecksumError(
+      `${url}: downloaded file failed verification (${v.problems.join("; ")}); it was deleted and not placed at ${dest}`,
+      v.problems,
+      { size: v.size, md5: v.md5, sha256: v.sha256 },
+    );
   }
   renameSync(part, dest);
-  return { path: dest, status: "downloaded", size: v.size, md5: v.md5, sha256: v.sha256, requests };
+  return { path: dest, status: "downloaded", size: v.size, md5: v.md5, sha256: v.sha256, requests, discardedBytes, ...(replacedCopyProblems ? { replacedCopyProblems } : {}) };
 }
 
 /**
@@ -255,6 +179,11 @@ export interface FetchDatasetOptions {
   onProgress?: (file: ManifestFile, received: number, total: number | null) => void;
   retries?: number;
   retryDelayMs?: number;
+  /**
+   * For files without a published checksum: download a fresh copy even when one is in place, and
+   * record its sha256 in place of the old pin (the way to accept a file that changed on purpose).
+   */
+  repin?: boolean;
 }
 
 /** Where a dataset's files live in the cache. */
@@ -272,15 +201,59 @@ export function selectFiles(manifest: DatasetManifest, names?: string[]): Manife
   });
 }
 
-/** Downloads (or confirms) the files of a manifest into the cache. */
-export async function fetchDataset(manifest: DatasetManifest, options: FetchDatasetOptions = {}): Promise<FetchResult[]> {
+/** A published checksum: the manifest gives an md5 or a sha256 (a size alone does not count). */
+function hasPublishedChecksum(file: ManifestFile): boolean {
+  return Boolean(file.md5 || file.sha256);
+}
+
+export interface DatasetFetchResult extends FetchResult {
+  file: ManifestFile;
+  /**
+   * What the file was checked against: "published" (the manifest's md5/sha256), "pinned" (the sha256
+   * pinned when it was first downloaded), "newly-pinned" (downloaded now; its sha256 was recorded in
+   * the pin file), or "none" (a copy already in place with neither: not verified; `repin` fetches a
+   * fresh copy and pins it).
+   */
+  checksum: "published" | "pinned" | "newly-pinned" | "none";
+  /** The dataset's pin file (`<cache>/<dataset>/checksums.lock.json`). */
+  pinFile: string;
+}
+
+/** A download that does not match the sha256 pinned by an earlier download of the same file. */
+export class PinMismatchError extends ChecksumError {
+  constructor(
+    message: string,
+    problems: string[],
+    actual: { size: number; md5: string; sha256: string } | undefined,
+    readonly pin: ChecksumPin,
+  ) {
+    super(message, problems, actual);
+    this.name = "PinMismatchError";
+  }
+}
+
+/**
+ * Downloads (or confirms) the files of a manifest into the cache. A file without a published
+ * checksum is pinned on its first complete download (its size and sha256 are recorded in
+ * `<cache>/<dataset>/checksums.lock.json`) and checked against that pin afterwards; `repin`
+ * downloads a fresh copy of such files and records its sha256 in place of the old pin.
+ */
+export async function fetchDataset(manifest: DatasetManifest, options: FetchDatasetOptions = {}): Promise<DatasetFetchResult[]> {
   if (manifest.location !== "download") {
     throw new Error(`dataset "${manifest.name}" ships in the repository's data/ folder; nothing to fetch (use \`marble data verify ${manifest.name}\`)`);
   }
   const dir = datasetCacheDir(manifest, options.cacheDir ?? cacheDir());
   const baseUrl = options.baseUrl ?? process.env.MARBLE_DATA_BASE_URL;
   const files = selectFiles(manifest, options.files);
-  const results: FetchResult[] = [];
+  if (options.repin && options.files?.length) {
+    const published = files.filter(hasPublishedChecksum).map((f) => f.filename);
+    if (published.length) {
+      throw new Error(`${published.join(", ")} of dataset "${manifest.name}" ${published.length > 1 ? "have" : "has a"} published checksum${published.length > 1 ? "s" : ""} in the manifest, which always decide${published.length > 1 ? "" : "s"}; --repin applies only to files without one`);
+    }
+  }
+  const pinFile = pinFilePath(dir);
+  const pins = readPins(dir);
+  const results: DatasetFetchResult[] = [];
   for (const [i, file] of files.entries()) {
     options.onFileStart?.(file, i, files.length);
     let url = file.url as string;
@@ -291,18 +264,41 @@ export async function fetchDataset(manifest: DatasetManifest, options: FetchData
       url = resolved.url;
       size ??= resolved.size;
     }
-    results.push(
-      await fetchFile({
+    const published = hasPublishedChecksum(file);
+    const repin = Boolean(options.repin) && !published;
+    const pin = published || repin ? undefined : pins.get(file.filename);
+    const dest = join(dir, file.filename);
+    let result: FetchResult;
+    try {
+      result = await fetchFile({
         url,
-        dest: join(dir, file.filename),
-        size,
+        dest,
+        size: pin ? pin.size : size,
         md5: file.md5,
-        sha256: file.sha256,
+        sha256: pin ? pin.sha256 : file.sha256,
+        replace: repin,
         retries: options.retries,
         retryDelayMs: options.retryDelayMs,
         onProgress: (r, t) => options.onProgress?.(file, r, t),
-      }),
-    );
+      });
+    } catch (err) {
+      if (!pin || !(err instanceof ChecksumError)) throw err;
+      const got = err.actual ? `downloaded ${err.actual.sha256} (${err.actual.size} bytes)` : err.problems.join("; ");
+      throw new PinMismatchError(
+        `${manifest.name}/${file.filename}: the download from ${url} does not match the sha256 pinned in ${pinFile} on ${pin.pinnedAt}: ` +
+          `pinned ${pin.sha256} (${pin.size} bytes), ${got}. The file on the server changed, or the transfer was corrupted; ` +
+          `the download was discarded and ${existsSync(dest) ? `${dest} left as it was` : `nothing was placed at ${dest}`}; ${repinHint(manifest.name, file.filename)}`,
+        err.problems,
+        err.actual,
+        pin,
+      );
+    }
+    let checksum: DatasetFetchResult["checksum"] = published ? "published" : pin ? "pinned" : "none";
+    if (!published && !pin && result.status === "downloaded") {
+      writePin(dir, file.filename, { size: result.size, sha256: result.sha256, url, pinnedAt: new Date().toISOString() });
+      checksum = "newly-pinned";
+    }
+    results.push({ ...result, file, checksum, pinFile });
   }
   return results;
 }
@@ -310,25 +306,53 @@ export async function fetchDataset(manifest: DatasetManifest, options: FetchData
 export interface VerifyDatasetEntry {
   file: ManifestFile;
   path: string;
-  /** "ok", "missing", "failed", or "unchecked" (present, but the manifest gives no size or checksum). */
-  status: "ok" | "missing" | "failed" | "unchecked";
+  /**
+   * "verified": matches the manifest's published md5/sha256; "pinned": no published checksum, matches
+   * the sha256 pinned when it was first downloaded; "unpinned": present, but there is no checksum to
+   * check it against (neither published nor pinned), so it is NOT verified; "failed"; "missing".
+   */
+  status: "verified" | "pinned" | "unpinned" | "failed" | "missing";
+  /** What failed (for "failed", ending with how to re-pin when a pin was not matched). */
   problems: string[];
+  size?: number;
   sha256?: string;
+  /** The pin the file was checked against ("pinned", or "failed" against a pin). */
+  pin?: ChecksumPin;
+  /** The dataset's pin file (downloaded datasets only). */
+  pinFile?: string;
 }
 
-/** Verifies a dataset's files: the cache for downloads, data/ for shipped files. */
+/** Verifies a dataset's files: the cache for downloads (against the manifest or the local pins), data/ for shipped files. */
 export async function verifyDataset(manifest: DatasetManifest, options: { cacheDir?: string; dataDir?: string } = {}): Promise<VerifyDatasetEntry[]> {
-  const root = manifest.location === "repository" ? (options.dataDir ?? dataDir()) : datasetCacheDir(manifest, options.cacheDir ?? cacheDir());
+  const downloaded = manifest.location === "download";
+  const root = downloaded ? datasetCacheDir(manifest, options.cacheDir ?? cacheDir()) : (options.dataDir ?? dataDir());
+  const pins = downloaded ? readPins(root) : new Map<string, ChecksumPin>();
+  const pinFile = downloaded ? pinFilePath(root) : undefined;
   const out: VerifyDatasetEntry[] = [];
   for (const file of manifest.files) {
     const path = join(root, file.filename);
     if (!existsSync(path)) {
-      out.push({ file, path, status: "missing", problems: [`${path} not found`] });
+      out.push({ file, path, status: "missing", problems: [`${path} not found`], pinFile });
       continue;
     }
-    const v = await verifyFile(path, file);
-    const checked = file.size !== undefined || !!file.md5 || !!file.sha256;
-    out.push({ file, path, status: !v.ok ? "failed" : checked ? "ok" : "unchecked", problems: v.problems, sha256: v.sha256 });
+    if (hasPublishedChecksum(file)) {
+      const v = await verifyFile(path, file);
+      out.push({ file, path, status: v.ok ? "verified" : "failed", problems: v.problems, size: v.size, sha256: v.sha256, pinFile });
+      continue;
+    }
+    const pin = pins.get(file.filename);
+    if (!pin) {
+      // Only a published size (if any) can be checked; passing it does not make the file verified.
+      const v = await verifyFile(path, { size: file.size });
+      out.push({ file, path, status: v.ok ? "unpinned" : "failed", problems: v.problems, size: v.size, sha256: v.sha256, pinFile });
+      continue;
+    }
+    const h = await hashFile(path);
+    const problems: string[] = [];
+    if (h.sha256 !== pin.sha256) problems.push(`sha256 is ${h.sha256}, pinned ${pin.sha256} in ${pinFile} on ${pin.pinnedAt}`);
+    if (h.size !== pin.size) problems.push(`size is ${h.size} bytes, pinned ${pin.size}`);
+    if (problems.length) problems.push(repinHint(manifest.name, file.filename));
+    out.push({ file, path, status: problems.length ? "failed" : "pinned", problems, size: h.size, sha256: h.sha256, pin, pinFile });
   }
   return out;
 }
