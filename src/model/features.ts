@@ -49,6 +49,10 @@ export interface FeatureProvider {
   gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows;
   /** Makes the next gathers at t exact (no expansion around an older centre), so embeddings do not depend on history. */
   settle?(t: number): void;
+  /** The centre of a cached heat-kernel expansion (NaN before the first gather); a training checkpoint records it. */
+  expansionCentre?(): number;
+  /** Rebuilds the expansion around a recorded centre, so a resumed run gathers the bits the interrupted one would have. */
+  restoreExpansionCentre?(centre: number): void;
 }
 
 /** The signal in the form the kernels act on: n × D (global frames) or n × m in local frames. */
@@ -315,6 +319,14 @@ export class ExpandedFeatures implements FeatureProvider {
   settle(t: number): void {
     const tc = clampDiffusionTime(t);
     if (tc !== this.centre) this.recentre(tc);
+  }
+
+  expansionCentre(): number {
+    return this.centre;
+  }
+
+  restoreExpansionCentre(centre: number): void {
+    if (Number.isFinite(centre) && centre !== this.centre) this.recentre(centre);
   }
 
   /** Largest |δ| with the expansion's remainder within tolerance (bisection on the monotone bound). */
