@@ -52,7 +52,7 @@ export function decodeSafetensors(buf: Buffer): { tensors: Record<string, NamedA
   try {
     header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8"));
   } catch (e) {
-    throw new RangeError(`safetensors: the header is not valid JSON (${(e as Error).message})`);
+    throw new RangeError(`safetensors: the header is not valid JSON (${(e as Error).message})`, { cause: e });
   }
   if (!header || typeof header !== "object" || Array.isArray(header)) throw new RangeError("safetensors: the header is not a JSON object");
   const base = 8 + n;
