@@ -13,7 +13,7 @@ import { readNpy, npyToMatrix, writeNpy } from "../io/npy.js";
 import { readCsvMatrix } from "../io/csv.js";
 import { MARBLE_DEFAULTS } from "../model/params.js";
 import { constructDataset } from "../geometry/dataset.js";
-import { Marble } from "../model/marble.js";
+import { RUN_SAFETY_FLAGS, RUN_SAFETY_USAGE, FORCE_FLAG, runSafety, commandToRecord, checkOut, modelFor, fitUntilSignal } from "./run-safety.js";
 
 // Argument handling shared with `marble transform`: kebab-case flags for every model and dataset
 // parameter (typed by their defaults), and .npy/.csv matrix input/output.
@@ -169,7 +169,10 @@ export function datasetOptionsHelp(): string {
 export const summary = "train MARBLE on .npy/.csv anchors and vectors, write a checkpoint folder";
 
 const USAGE = `usage: marble fit --anchor A.npy --vector V.npy [--anchor A2.npy --vector V2.npy ...] --out DIR
-                  [--embedding Z.npy] [--quiet] [options]
+                  [--embedding Z.npy] [--quiet] [--force] [--checkpoint-every N] [options]
+       marble fit --resume DIR
+
+${RUN_SAFETY_USAGE}
 
 Each --anchor/--vector pair is one condition (n × d positions and n × D vectors, .npy or .csv).
 
@@ -180,9 +183,10 @@ dataset options (constructDataset):
 ${datasetOptionsHelp()}`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
+  let parsed, safety;
   try {
-    parsed = parseArgs(args.filter((a) => a !== "--quiet"), ["anchor", "vector"], ["out", "embedding"]);
+    parsed = parseArgs(args.filter((a) => a !== "--quiet" && a !== FORCE_FLAG), ["anchor", "vector"], ["out", "embedding", ...RUN_SAFETY_FLAGS]);
+    safety = runSafety(args, parsed.strings, parsed.model);
   } catch (e) {
     if (e instanceof ValidationError) {
       console.error(`marble fit: ${e.message}\n\n${USAGE}`);
@@ -195,33 +199,35 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const quiet = args.includes("--quiet");
-  const anchors = parsed.lists.anchor ?? [], vectors = parsed.lists.vector ?? [];
+  const recorded = safety.recorded;
+  const anchors = parsed.lists.anchor ?? recorded?.anchors ?? [], vectors = parsed.lists.vector ?? recorded?.vectors ?? [];
   if (anchors.length === 0 || anchors.length !== vectors.length) {
     console.error(`marble fit: give one --vector per --anchor (got ${anchors.length} anchors, ${vectors.length} vectors)\n\n${USAGE}`);
     return 2;
   }
-  const out = parsed.strings.out;
+  const out = parsed.strings.out ?? safety.resume;
+  const embedding = parsed.strings.embedding ?? recorded?.embedding ?? undefined;
   if (!out) {
     console.error(`marble fit: --out DIR (the checkpoint folder) is required\n\n${USAGE}`);
     return 2;
   }
   try {
+    checkOut(out, safety);
     const anchor = anchors.map((p, i) => readMatrixFile(p, `--anchor #${i + 1}`));
     const vector = vectors.map((p, i) => readMatrixFile(p, `--vector #${i + 1}`));
-    const data = constructDataset({ anchor, vector, ...parsed.dataset });
+    const datasetOptions = { ...recorded?.dataset, ...parsed.dataset };
+    const data = constructDataset({ anchor, vector, ...datasetOptions });
     if (!quiet) console.error(`dataset: ${data.numNodes} nodes in ${anchors.length} condition(s), manifold dimension ${data.dimMan}${data.localGauges ? " (local gauges)" : ""}`);
-    const model = new Marble(data, parsed.model);
+    const model = modelFor(data, parsed.model, safety);
     if (!quiet) console.error(`model: ${model.parameterCount} parameters`);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once("SIGINT", onSigint);
-    try {
-      const result = await model.fit(data, { outdir: out, verbose: !quiet && !process.stderr.isTTY, signal: controller.signal });
-      if (!quiet) console.error(`best epoch ${result.bestEpoch}, test loss ${result.testLoss.toFixed(4)}; checkpoint written to ${out}`);
-    } finally {
-      process.off("SIGINT", onSigint);
+    const command = commandToRecord(anchors, vectors, datasetOptions, embedding);
+    const outcome = await fitUntilSignal(model, data, { outdir: out, verbose: !quiet && !process.stderr.isTTY, command }, safety, quiet);
+    if (outcome.stopped) {
+      console.error(outcome.message);
+      return outcome.code;
     }
-    if (parsed.strings.embedding) writeMatrixFile(parsed.strings.embedding, model.transform(data));
+    if (!quiet) console.error(`best epoch ${outcome.result.bestEpoch}, test loss ${outcome.result.testLoss.toFixed(4)}; checkpoint written to ${out}`);
+    if (embedding) writeMatrixFile(embedding, model.transform(data));
     return 0;
   } catch (e) {
     if (e instanceof ValidationError || (e instanceof Error && e.name === "AbortError")) {
