@@ -244,6 +244,11 @@ function parseManifest(dir: string, where: string): Record<string, any> {
   if (!(version === 1 || version === CHECKPOINT_FORMAT_VERSION)) {
     fail(where, `${file} has checkpoint format version ${JSON.stringify(version)}; this MarbleLab reads versions 1 and ${CHECKPOINT_FORMAT_VERSION}: update MarbleLab`);
   }
+  // the fields every version has, named before the checksum so an incomplete manifest says what it lacks
+  if (!m.signature || typeof m.signature !== "object") {
+    fail(where, `${file} lacks its "signature" field (the data dimensions the model was trained on); the manifest is incomplete: restore the folder from a copy or train again`);
+  }
+  if (!m.params || typeof m.params !== "object") fail(where, `${file} lacks its "params" field (the model options); restore the folder from a copy or train again`);
   if (version >= 2) {
     const recorded = m.manifestSha256;
     const rest = { ...m };
@@ -314,10 +319,6 @@ export function readCheckpoint(path: string, where: string): LoadedCheckpoint {
   // a writer may commit a newer generation between reading the manifest and its files: read again
   for (let attempt = 0; ; attempt++) {
     const manifest = parseManifest(dir, where);
-    if (!manifest.signature || typeof manifest.signature !== "object") {
-      fail(where, `${join(dir, MANIFEST)} lacks its "signature" field (the data dimensions the model was trained on); the manifest is incomplete: restore the folder from a copy or train again`);
-    }
-    if (!manifest.params || typeof manifest.params !== "object") fail(where, `${join(dir, MANIFEST)} lacks its "params" field (the model options); restore the folder from a copy or train again`);
     try {
       const data: LoadedCheckpoint["data"] = {}, fileOf: LoadedCheckpoint["fileOf"] = {};
       if ((manifest.formatVersion ?? 1) === 1) {
