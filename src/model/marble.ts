@@ -421,8 +421,7 @@ export class Marble {
     if (!Number.isInteger(every) || every < 0) throw new ValidationError(`Marble.fit: checkpointEvery must be an integer ≥ 0 (0: checkpoints only at the end and on interruption), got ${every}`);
     const onBest = options.checkpointOnBest ?? true;
     if (signal?.aborted) throw abortError(signal);
-    const fingerprint = dataFingerprint(data);
-    const pending = resume ? this.runToResume(fingerprint) : null;
+    const pending = resume ? this.runToResume(dataFingerprint(data)) : null;
     if (pending?.complete) {
       if (verbose) console.log(`the run is complete (epoch ${this.epoch} of ${pending.targetEpoch}); nothing to resume`);
       return { trainLoss: this.trainLosses.slice(), valLoss: this.valLosses.slice(), testLoss: this.testLoss, bestEpoch: pending.bestEpoch, precomputeSeconds: 0, epochSeconds: [] };
@@ -439,7 +438,7 @@ export class Marble {
     try {
       if (outdir) checkOutputFolder(outdir, { force, runId: this.runId, where: "Marble.fit" });
       this.dataParams = data.params ?? null;
-      return await this.train(data, { outdir, force, verbose, onEpoch, signal, progress, every, onBest, command, fingerprint, pending });
+      return await this.train(data, { outdir, force, verbose, onEpoch, signal, progress, every, onBest, command, pending });
     } finally {
       lock?.release();
       // a folder this call created and never wrote to is not left behind
@@ -465,7 +464,7 @@ export class Marble {
 
   private async train(
     data: MarbleDataset,
-    o: { outdir?: string; force: boolean; verbose: boolean; onEpoch?: (r: EpochReport) => void; signal?: AbortSignal; progress?: boolean; every: number; onBest: boolean; command: unknown; fingerprint: string; pending: TrainingRun | null },
+    o: { outdir?: string; force: boolean; verbose: boolean; onEpoch?: (r: EpochReport) => void; signal?: AbortSignal; progress?: boolean; every: number; onBest: boolean; command: unknown; pending: TrainingRun | null },
   ): Promise<FitResult> {
     const { outdir, verbose, onEpoch, signal, pending } = o;
     const p = this.params;
@@ -514,7 +513,7 @@ export class Marble {
       dropRng: dropRng.getState(),
       position: pos,
       expansionCentre: provider.expansionCentre?.() ?? null,
-      dataFingerprint: o.fingerprint,
+      dataFingerprint: dataFingerprint(data), // cached per dataset
       current: complete ? new Map() : this.snapshot(),
       momentum: complete ? new Map() : copyMomentum(),
       command: o.command,
