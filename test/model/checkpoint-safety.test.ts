@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { Marble, CheckpointError, FolderLockedError } from "../../src/model/index.js";
-import { encodeSafetensors } from "../../src/model/safetensors.js";
+import { encodeSafetensors, decodeSafetensors } from "../../src/model/safetensors.js";
+import { Random } from "../../src/core/index.js";
 import { buildToyDataset, toyFields } from "./toy-data.js";
 
 function tmp(prefix: string): string {
@@ -322,4 +323,35 @@ test("a first save killed before its commit leaves a folder that loads with a cl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("safetensors reader under 600 random truncations and byte flips: a result or a RangeError, never another failure", () => {
+  const m = new Marble({ signalDim: 2, dim: 2, dimMan: 2, localGauges: false }, { hiddenChannels: [8], outChannels: 3 });
+  const tensors: Record<string, { shape: number[]; data: Float64Array }> = {};
+  for (const t of [...m.parameters, ...m.mlp.buffers]) tensors[t.name] = { shape: t.shape, data: t.data };
+  const good = encodeSafetensors(tensors, { format: "marble" });
+  const headerEnd = 8 + Number(good.readBigUInt64LE(0));
+  const rng = new Random(11);
+  const counts = { decoded: 0, rejected: 0 };
+  for (let trial = 0; trial < 600; trial++) {
+    let bytes: Buffer;
+    if (trial % 3 === 0) {
+      bytes = Buffer.from(good.subarray(0, rng.int(good.length)));
+    } else {
+      bytes = Buffer.from(good);
+      // two thirds of the flips land in the length and header, where they change the structure
+      const at = trial % 3 === 1 ? rng.int(headerEnd) : rng.int(bytes.length);
+      bytes[at] ^= 1 << rng.int(8);
+    }
+    try {
+      const { tensors: got } = decodeSafetensors(bytes);
+      for (const t of Object.values(got)) assert.equal(t.data.length, t.shape.reduce((a, b) => a * b, 1));
+      counts.decoded++;
+    } catch (e) {
+      assert.ok(e instanceof RangeError, `trial ${trial}: ${(e as Error).name}: ${(e as Error).message}`);
+      assert.match((e as Error).message, /^safetensors: /);
+      counts.rejected++;
+    }
+  }
+  assert.ok(counts.rejected > 200 && counts.decoded > 50, JSON.stringify(counts));
 });
