@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { ValidationError } from "../core/validate.js";
 import type { MarbleDataset } from "../geometry/types.js";
 import { Marble, TrainingInterrupted, type FitOptions, type FitResult } from "../model/marble.js";
-import { checkOutputFolder } from "../model/checkpoint-io.js";
+import { checkOutputFolder, shellArg } from "../model/checkpoint-io.js";
 
 /** Value flags of run safety (parsed with the command's string flags); `--force` is a bare switch. */
 export const RUN_SAFETY_FLAGS = ["resume", "checkpoint-every"];
@@ -119,7 +119,7 @@ export async function fitUntilSignal(model: Marble, data: MarbleDataset, options
     const best = model.valLosses.length ? ` (best validation loss so far ${Math.min(...model.valLosses.filter(Number.isFinite)).toFixed(4)})` : "";
     const message =
       `marble fit: stopped by ${sig} after epoch ${e.epoch}${best}; the run so far is saved in ${options.outdir}.\n` +
-      `Continue it with: marble fit --resume ${options.outdir}`;
+      `Continue it with: marble fit --resume ${shellArg(options.outdir)}`;
     return { stopped: true, code: EXIT_CODE[sig] ?? 130, message };
   } finally {
     remove();

@@ -113,7 +113,7 @@ export function checkOutputFolder(path: string, opts: OutputCheck): void {
     const what = `epoch ${typeof m.epoch === "number" ? m.epoch : "?"}${typeof m.savedAt === "string" ? `, saved ${m.savedAt}` : ""}`;
     throw new CheckpointError(
       `${opts.where}: ${resolve(path)} already holds a MarbleLab checkpoint of another run (${what}). ` +
-        `Replace it with force: true (marble fit --force), continue it with Marble.load + fit({ resume: true }) (marble fit --resume ${path}), or ${way}`,
+        `Replace it with force: true (marble fit --force), continue it with Marble.load + fit({ resume: true }) (marble fit --resume ${shellArg(path)}), or ${way}`,
     );
   }
 }
@@ -121,6 +121,11 @@ export function checkOutputFolder(path: string, opts: OutputCheck): void {
 /** The run id of a checkpoint written before run ids were recorded: its folder stands for its run. */
 export function legacyRunId(dir: string): string {
   return `folder:${resolve(dir)}`;
+}
+
+/** A path as one shell word, for the commands messages suggest. */
+export function shellArg(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 export function sha256(bytes: Uint8Array | string): string {

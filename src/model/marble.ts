@@ -24,7 +24,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { encodeSafetensors, type NamedArray } from "./safetensors.js";
-import { checkOutputFolder, commitCheckpoint, readCheckpoint, legacyRunId, CheckpointError, type DataFile } from "./checkpoint-io.js";
+import { checkOutputFolder, commitCheckpoint, readCheckpoint, legacyRunId, shellArg, CheckpointError, type DataFile } from "./checkpoint-io.js";
 import { lockFolder, type FolderLock } from "../io/lock.js";
 import { dataFingerprint, encodeRun, decodeRun, type TrainingRun, type EpochPosition } from "./run-state.js";
 import { ProgressBar } from "./progress.js";
@@ -601,7 +601,7 @@ export class Marble {
       const pos = interrupted.position;
       const where = `after epoch ${this.epoch}${pos ? ` and ${pos.batches} batch${pos.batches === 1 ? "" : "es"} of epoch ${this.epoch + 1}` : ""}`;
       const next = outdir
-        ? `the run is saved in ${outdir}: continue it with Marble.load(${JSON.stringify(outdir)}) and fit(data, { resume: true, outdir: ${JSON.stringify(outdir)} }), or marble fit --resume ${outdir}`
+        ? `the run is saved in ${outdir}: continue it with Marble.load(${JSON.stringify(outdir)}) and fit(data, { resume: true, outdir: ${JSON.stringify(outdir)} }), or marble fit --resume ${shellArg(outdir)}`
         : "the model keeps its best weights so far; continue the run with fit(data, { resume: true })";
       throw new TrainingInterrupted(`Marble.fit: training was interrupted ${where}; ${next}`, outdir ?? null, this.epoch);
     }
