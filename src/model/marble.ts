@@ -470,7 +470,7 @@ export class Marble {
     const p = this.params;
     const t0 = performance.now();
     const provider = this.provider(data);
-    if (pending && pending.expansionCentre !== null) provider.restoreExpansionCentre?.(pending.expansionCentre);
+    if (pending) provider.restoreExpansionCentres?.(pending.expansionCentres);
     // touch the features once so their cost is reported separately from the epochs
     provider.gather([0], this.diffusionTime.data[0], false);
     const precomputeSeconds = (performance.now() - t0) / 1000;
@@ -512,7 +512,7 @@ export class Marble {
       rng: rng.getState(),
       dropRng: dropRng.getState(),
       position: pos,
-      expansionCentre: provider.expansionCentre?.() ?? null,
+      expansionCentres: provider.expansionCentres?.() ?? [],
       dataFingerprint: dataFingerprint(data), // cached per dataset
       current: complete ? new Map() : this.snapshot(),
       momentum: complete ? new Map() : copyMomentum(),

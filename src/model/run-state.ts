@@ -31,7 +31,8 @@ export interface TrainingRun {
   rng: RandomState | null;
   dropRng: RandomState | null;
   position: EpochPosition | null;
-  expansionCentre: number | null;
+  /** Centres of the provider's heat-kernel expansions (NaN: not built yet). */
+  expansionCentres: number[];
   dataFingerprint: string;
   /** Current weights and buffers (the checkpoint's main weights are the best ones), and momentum. */
   current: Map<string, Float64Array>;
@@ -82,7 +83,7 @@ export function encodeRun(run: TrainingRun): { json: Record<string, unknown>; te
     rng: run.complete ? null : run.rng,
     dropRng: run.complete ? null : run.dropRng,
     position: run.position && !run.complete ? { next: run.position.next, total: run.position.total, batches: run.position.batches } : null,
-    expansionCentre: run.expansionCentre !== null && Number.isFinite(run.expansionCentre) ? run.expansionCentre : null,
+    expansionCentres: run.expansionCentres.map((c) => (Number.isFinite(c) ? c : null)),
     dataFingerprint: run.dataFingerprint,
     command: run.command ?? null,
   };
@@ -106,7 +107,7 @@ export function decodeRun(json: any, tensors: Record<string, NamedArray> | undef
     rng: json.rng ?? null,
     dropRng: json.dropRng ?? null,
     position: null,
-    expansionCentre: typeof json.expansionCentre === "number" ? json.expansionCentre : null,
+    expansionCentres: Array.isArray(json.expansionCentres) ? json.expansionCentres.map((c: unknown) => (typeof c === "number" ? c : NaN)) : [],
     dataFingerprint: typeof json.dataFingerprint === "string" ? json.dataFingerprint : "",
     current: new Map(),
     momentum: new Map(),

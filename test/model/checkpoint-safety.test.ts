@@ -10,7 +10,7 @@ import { tmpdir, hostname } from "node:os";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { Marble, CheckpointError, FolderLockedError } from "../../src/model/index.js";
+import { Marble, CheckpointError, FolderLockedError, type MarbleParams } from "../../src/model/index.js";
 import { encodeSafetensors, decodeSafetensors } from "../../src/model/safetensors.js";
 import { Random } from "../../src/core/index.js";
 import { buildToyDataset, toyFields } from "./toy-data.js";
@@ -25,8 +25,8 @@ function toy(seed = 6) {
 
 const OPTIONS = { hiddenChannels: [16], outChannels: 3, seed: 2, dropout: 0.1, batchSize: 32 };
 
-function newModel(data: ReturnType<typeof toy>, epochs: number): Marble {
-  const m = new Marble(data, { ...OPTIONS, epochs });
+function newModel(data: ReturnType<typeof toy>, epochs: number, extra: Partial<MarbleParams> = {}): Marble {
+  const m = new Marble(data, { ...OPTIONS, epochs, ...extra });
   // start the diffusion time where it moves, so the heat-kernel expansion centre matters on resume
   m.diffusionTime.data[0] = 0.3;
   return m;
@@ -89,6 +89,24 @@ test("resume: a run interrupted mid-epoch and continued from its checkpoint equa
     const r = await again.fit(data, { resume: true });
     assert.ok(sameBits(r.trainLoss, wholeResult.trainLoss));
     sameModel(again, whole);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("resume with vecNorm (whole-graph heat expansions, float64 products): bit for bit too", async () => {
+  const dir = tmp("resume-vecnorm");
+  try {
+    const data = toy();
+    const extra = { vecNorm: true, precision: "float64" as const };
+    const whole = newModel(data, 8, extra);
+    const a = await whole.fit(data);
+    const first = newModel(data, 8, extra);
+    await assert.rejects(first.fit(data, { outdir: join(dir, "run"), signal: abortAtCheck(20) }), { name: "AbortError" });
+    const resumed = Marble.load(join(dir, "run"));
+    const b = await resumed.fit(data, { resume: true });
+    assert.ok(sameBits(b.trainLoss, a.trainLoss) && sameBits(b.valLoss, a.valLoss), "losses differ after resuming");
+    sameModel(resumed, whole);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
