@@ -10,7 +10,6 @@ import { Matrix } from "../core/matrix.js";
 import { Random } from "../core/random.js";
 import { ValidationError } from "../core/validate.js";
 import type { MarbleDataset } from "../geometry/types.js";
-import { VERSION } from "../version.js";
 import { resolveMarbleParams, marbleShape, marbleParameterCount, type MarbleParams, type MarbleShape } from "./params.js";
 import { parameter, type Tensor } from "./tensor.js";
 import { InnerProductFeatures } from "./inner-product.js";
@@ -22,11 +21,10 @@ import { clampDiffusionTime } from "./diffusion.js";
 import { subsampleKernels } from "./subsample.js";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
-import { encodeSafetensors, type NamedArray } from "./safetensors.js";
-import { checkOutputFolder, commitCheckpoint, readCheckpoint, legacyRunId, shellArg, CheckpointError, type DataFile } from "./checkpoint-io.js";
+import { checkOutputFolder, shellArg, CheckpointError } from "./checkpoint-io.js";
+import { writeMarbleCheckpoint, readMarbleCheckpoint, type OptimizerState } from "./checkpoint.js";
 import { lockFolder, type FolderLock } from "../io/lock.js";
-import { dataFingerprint, encodeRun, decodeRun, type TrainingRun, type EpochPosition } from "./run-state.js";
+import { dataFingerprint, type TrainingRun, type EpochPosition } from "./run-state.js";
 import { ProgressBar } from "./progress.js";
 import { MomentumSgd } from "./optimizer.js";
 
@@ -95,12 +93,6 @@ export interface FitResult {
   precomputeSeconds: number;
   /** Seconds per epoch. */
   epochSeconds: number[];
-}
-
-interface OptimizerState {
-  lr: number;
-  plateauBest: number;
-  plateauBad: number;
 }
 
 const PLATEAU_FACTOR = 0.1;
@@ -642,38 +634,9 @@ export class Marble {
   }
 
   private writeCheckpoint(path: string, data: MarbleDataset | undefined, weights: Map<string, Float64Array>, momentum: Map<string, Float64Array>, run: TrainingRun | null, force: boolean, where: string): void {
-    const check = () => checkOutputFolder(path, { force, runId: this.runId, where });
-    check();
-    const tensors: Record<string, NamedArray> = {};
-    for (const t of [...this.parameters, ...this.mlp.buffers]) tensors[t.name] = { shape: t.shape, data: weights.get(t.name)! };
-    for (const t of this.parameters) {
-      const buf = momentum.get(t.name);
-      if (buf) tensors[`optimizer.momentum_buffer.${t.name}`] = { shape: t.shape, data: buf };
-    }
-    const files: DataFile[] = [dataFile("weights", tensors)];
-    let runJson: Record<string, unknown> | null = null;
-    if (run) {
-      const encoded = encodeRun(run);
-      runJson = encoded.json;
-      if (Object.keys(encoded.tensors).length) files.push(dataFile("resume", encoded.tensors));
-    }
-    const manifest = {
-      format: "marble-checkpoint",
-      version: VERSION,
-      runId: this.runId,
-      savedAt: new Date().toISOString(),
-      params: this.params,
-      signature: this.signature,
-      epoch: this.epoch,
-      trainLosses: this.trainLosses,
-      valLosses: this.valLosses,
-      testLoss: Number.isFinite(this.testLoss) ? this.testLoss : null,
-      optimizer: { ...this.optimizer, plateauBest: Number.isFinite(this.optimizer.plateauBest) ? this.optimizer.plateauBest : null },
-      parameterCount: this.parameterCount,
-      dataParams: data?.params ?? this.dataParams ?? null,
-      run: runJson,
-    };
-    commitCheckpoint(path, manifest, files, check);
+    const { runId, params, signature, epoch, trainLosses, valLosses, testLoss, optimizer, parameterCount } = this;
+    const content = { runId, params, signature, epoch, trainLosses, valLosses, testLoss, optimizer, parameterCount, dataParams: data?.params ?? this.dataParams };
+    writeMarbleCheckpoint(path, { ...content, parameters: this.parameters, buffers: this.mlp.buffers, weights, momentum, run }, force, where);
   }
 
   /**
@@ -683,44 +646,23 @@ export class Marble {
    */
   static load(path: string): Marble {
     const where = "Marble.load";
-    const ck = readCheckpoint(path, where);
-    const json = ck.manifest;
-    const manifestPath = join(ck.dir, "model.json");
+    const ck = readMarbleCheckpoint(path, where);
     let model: Marble;
     try {
-      model = new Marble(json.signature as MarbleDataSignature, json.params as MarbleParams);
+      model = new Marble(ck.signature as MarbleDataSignature, ck.params as MarbleParams);
     } catch (e) {
-      throw new CheckpointError(`${where}: ${manifestPath} holds model options or data dimensions this version cannot build (${(e as Error).message})`);
+      throw new CheckpointError(`${where}: ${ck.manifestPath} holds model options or data dimensions this version cannot build (${(e as Error).message})`);
     }
-    const tensors = ck.data.weights, file = ck.fileOf.weights;
-    const names: string[] = [];
-    for (const t of [...model.parameters, ...model.mlp.buffers]) {
-      const stored = tensors[t.name];
-      if (!stored || stored.data.length !== t.data.length) {
-        throw new CheckpointError(`${where}: ${file} lacks tensor "${t.name}" of shape [${t.shape}] that the options in ${manifestPath} call for`);
-      }
-      t.data.set(stored.data);
-      names.push(t.name);
-      const buf = tensors[`optimizer.momentum_buffer.${t.name}`];
-      if (buf) model.momentum.set(t.name, Float64Array.from(buf.data));
-    }
-    const numbers = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "number" ? x : NaN)) : []);
-    model.epoch = Number.isInteger(json.epoch) ? json.epoch : 0;
-    model.trainLosses = numbers(json.trainLosses);
-    model.valLosses = numbers(json.valLosses);
-    model.testLoss = typeof json.testLoss === "number" ? json.testLoss : NaN;
-    const opt = json.optimizer ?? {};
+    for (const [k, v] of ck.apply(model.parameters, model.mlp.buffers)) model.momentum.set(k, v);
+    model.epoch = ck.epoch;
+    model.trainLosses = ck.trainLosses;
+    model.valLosses = ck.valLosses;
+    model.testLoss = ck.testLoss;
+    const opt = ck.optimizer;
     model.optimizer = { lr: opt.lr ?? model.params.lr, plateauBest: opt.plateauBest ?? Infinity, plateauBad: opt.plateauBad ?? 0 };
-    model.dataParams = json.dataParams ?? null;
-    // a checkpoint of an earlier version has no run id: its folder stands for its run
-    model.runId = typeof json.runId === "string" ? json.runId : legacyRunId(ck.dir);
-    if (json.run) model.pendingRun = decodeRun(json.run, ck.data.resume, names, ck.fileOf.resume ?? manifestPath, where);
+    model.dataParams = ck.dataParams;
+    model.runId = ck.runId;
+    model.pendingRun = ck.run([...model.parameters, ...model.mlp.buffers].map((t) => t.name));
     return model;
   }
-}
-
-function dataFile(stem: string, tensors: Record<string, NamedArray>): DataFile {
-  const shapes: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(tensors)) shapes[name] = t.shape;
-  return { stem, bytes: encodeSafetensors(tensors, { format: "marble", version: VERSION }), tensors: shapes };
 }
