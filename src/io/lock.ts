@@ -138,7 +138,9 @@ export function lockFolder(dir: string, what = "folder"): FolderLock {
     const existing = readText(file);
     if (existing === null) continue; // released between our two calls
     const rec = parseRecord(existing);
-    if (rec && isAlive(rec)) {
+    // our own pid in a lock we do not hold: left by an earlier process that had this pid
+    const ours = rec !== null && rec.pid === process.pid && rec.host === hostname();
+    if (rec && !ours && isAlive(rec)) {
       throw new FolderLockedError(
         `${what} ${path} is being written by process ${rec.pid}${rec.host !== hostname() ? ` on ${rec.host}` : ""} (since ${rec.since}). ` +
           `Wait for it to finish or stop it, or write to another folder. If that process no longer exists, delete ${file}`,
