@@ -41,8 +41,8 @@ interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(args: string[], env: Record<string, string> = {}): Running {
-  const proc = spawn(process.execPath, [child, ...args], { env: { ...process.env, MARBLE_THREADS: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function start(args: string[], env: Record<string, string> = {}, cwd?: string): Running {
+  const proc = spawn(process.execPath, [child, ...args], { cwd, env: { ...process.env, MARBLE_THREADS: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const r: Running = {
     proc,
     stderr: "",
@@ -218,6 +218,10 @@ test("marble fit refuses a folder of someone's files, a file, and another run's 
     assert.equal(r.value, 1);
     assert.match(r.errors, /refusing to write a checkpoint into .*refuse-.*: it holds files that are not part of a MarbleLab checkpoint \(.*thesis\.tex.*\).*force does not override this.*pick a new folder/s);
   }
+  // literally `--out .` from inside the folder
+  const here = start(["fit", ...inputs, "--epochs", "1", "--out", ".", "--force"], {}, dir);
+  assert.equal((await here.exited).code, 1, here.stderr);
+  assert.match(here.stderr, /refusing to write a checkpoint into .*refuse-.*thesis\.tex/s);
   const file = await quietly(() => fit([...inputs, "--epochs", "1", "--out", join(dir, "results.csv")]));
   assert.equal(file.value, 1);
   assert.match(file.errors, /results\.csv is a file, not a folder/);
