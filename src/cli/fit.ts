@@ -1,14 +1,17 @@
 /**
  * `marble fit --anchor A.npy --vector V.npy [--anchor … --vector …] --out DIR [options]`:
  * builds the dataset (one condition per anchor/vector pair), trains MARBLE and writes the
- * checkpoint folder DIR (model.json + weights.safetensors); `--embedding FILE` also writes the
- * embedding of the training data (.npy, or .csv with a header and a condition column).
+ * checkpoint folder DIR (model.json + the weights file it names); `--embedding FILE` also writes
+ * the embedding of the training data (.npy, or .csv with a header and a condition column).
+ * `--resume DIR` continues an interrupted run; Ctrl-C or SIGTERM stops at the end of a batch and
+ * saves (src/cli/run-safety.ts).
  */
 import { ValidationError } from "../core/validate.js";
 import { resolveMarbleParams, type MarbleParams } from "../model/params.js";
 import { constructDataset } from "../geometry/dataset.js";
 import type { MarbleDataset } from "../geometry/types.js";
 import { Marble, type EpochReport } from "../model/marble.js";
+import { RUN_SAFETY_OPTIONS, runSafety, commandToRecord, checkOut, modelFor, fitUntilSignal } from "./run-safety.js";
 import { parseArgs, formatOptions, descriptionColumn, runCommand, UsageError, HELP_OPTION, type OptionSpec } from "./args.js";
 import { CONDITION_OPTIONS, MODEL_OPTIONS, DATASET_OPTIONS, restateForFlags } from "./options.js";
 import { readConditions, checkPairCount, checkOutputName, writeEmbedding, type MatrixFile } from "./matrix-files.js";
@@ -18,9 +21,10 @@ export const summary = "train MARBLE on .npy/.csv anchors and vectors, write a c
 
 const FILE_OPTIONS: readonly OptionSpec[] = [
   ...CONDITION_OPTIONS,
-  { flag: "out", kind: "string", metavar: "DIR", description: "checkpoint folder to write (required)" },
+  { flag: "out", kind: "string", metavar: "DIR", description: "checkpoint folder to write (required unless --resume)" },
   { flag: "embedding", kind: "string", metavar: "FILE", description: "also write the embedding: .npy, or .csv with a condition column" },
   { flag: "quiet", kind: "switch", description: "print only errors" },
+  ...RUN_SAFETY_OPTIONS,
   HELP_OPTION,
 ];
 
@@ -33,6 +37,7 @@ export function usage(): string {
 Trains MARBLE and writes a checkpoint folder. Each --anchor/--vector pair is one condition: n points
 (rows) in d dimensions and the vector at each point, for example positions and velocities.
 example: marble fit --anchor pos.npy --vector vel.npy --out run1 --epochs 50
+Ctrl-C stops at the end of the current batch and saves; continue with: marble fit --resume run1
 
 files:
 ${formatOptions(FILE_OPTIONS, column)}
@@ -99,63 +104,60 @@ export async function run(args: string[]): Promise<number> {
       console.log(usage());
       return 0;
     }
+    const safety = runSafety(parsed);
+    const recorded = safety.recorded;
     const quiet = parsed.switches.has("quiet");
-    const anchorPaths = parsed.lists.anchor ?? [], vectorPaths = parsed.lists.vector ?? [];
+    // with --resume, the inputs and options are those the run was started with
+    const anchorPaths = parsed.lists.anchor ?? recorded?.anchors ?? [], vectorPaths = parsed.lists.vector ?? recorded?.vectors ?? [];
     checkPairCount(anchorPaths, vectorPaths);
-    const out = parsed.strings.out;
+    const out = parsed.strings.out ?? safety.resume ?? undefined;
     if (!out) throw new UsageError("--out DIR is required: the checkpoint folder to write");
-    const embeddingPath = parsed.strings.embedding;
+    const embeddingPath = parsed.strings.embedding ?? recorded?.embedding ?? undefined;
     if (embeddingPath) checkOutputName("--embedding", embeddingPath);
-    // every option is checked before any file is read
-    const params: MarbleParams = asUsage(() => resolveMarbleParams(parsed.model as Partial<MarbleParams>));
+    // every option, and the output folder, are checked before any file is read
+    asUsage(() => resolveMarbleParams(parsed.model as Partial<MarbleParams>));
+    checkOut(out, safety);
     const { anchors, vectors } = readConditions(anchorPaths, vectorPaths);
-    checkModelForInputs(parsed.model, anchors, vectors, parsed.dataset);
-    const data = buildDataset(anchors, vectors, parsed.dataset);
+    const datasetOptions = { ...recorded?.dataset, ...parsed.dataset };
+    if (!safety.resume) checkModelForInputs(parsed.model, anchors, vectors, datasetOptions);
+    const data = buildDataset(anchors, vectors, datasetOptions);
     const say = (line: string) => {
       if (!quiet) process.stderr.write(`${line}\n`);
     };
     say(describeDataset(data, anchors.length));
-    const model = new Marble(data, params);
+    const model = modelFor(data, parsed.model, safety);
+    const epochs = model.params.epochs;
     say(
-      `model: ${model.parameterCount} parameters; ${params.epochs} epochs on ${count(data.trainMask)} training points ` +
+      `model: ${model.parameterCount} parameters; ${safety.resume ? `continuing at epoch ${model.epoch + 1} of ${epochs}` : `${epochs} epochs`} on ${count(data.trainMask)} training points ` +
         `(${count(data.valMask)} for validation, ${count(data.testMask)} for the test loss)\n`,
     );
     const terminal = Boolean(process.stderr.isTTY);
     const log = quiet
       ? null
       : new EpochLog({
-          lastEpoch: model.epoch + params.epochs,
-          diffusion: params.diffusion,
+          lastEpoch: safety.resume ? epochs : model.epoch + epochs,
+          diffusion: model.params.diffusion,
           terminal,
           write: (text) => process.stderr.write(text),
           bestSoFar: model.valLosses.length ? Math.min(...model.valLosses.filter(Number.isFinite)) : undefined,
         });
     log?.header();
-    const controller = new AbortController();
-    let epochsDone = 0;
-    const onSigint = () => {
-      const reason = new Error(`interrupted (Ctrl-C) after ${epochsDone} of ${params.epochs} epochs`);
-      reason.name = "AbortError";
-      controller.abort(reason);
-    };
-    process.once("SIGINT", onSigint);
-    try {
-      // the per-epoch lines and the summary come from this command, not from Marble.fit's own
-      // verbose output (which repeated the summary line)
-      const onEpoch = (report: EpochReport) => {
-        epochsDone++;
-        log?.row(report);
-      };
-      const result = await model.fit(data, { outdir: out, onEpoch, signal: controller.signal, progress: terminal && !quiet });
-      const valLoss = result.valLoss[result.bestEpoch - 1];
-      const val = Number.isFinite(valLoss) ? ` (validation loss ${valLoss.toFixed(4)})` : "";
-      say(`\nbest epoch ${result.bestEpoch}${val}, test loss ${result.testLoss.toFixed(4)}; checkpoint written to ${out}`);
-    } finally {
-      process.off("SIGINT", onSigint);
+    // the per-epoch lines and the summary come from this command, not from Marble.fit's own
+    // verbose output (which repeated the summary line)
+    const onEpoch = (report: EpochReport) => log?.row(report);
+    const command = commandToRecord(anchorPaths, vectorPaths, datasetOptions, embeddingPath);
+    const outcome = await fitUntilSignal(model, data, { outdir: out, onEpoch, command, progress: terminal && !quiet }, safety, quiet);
+    if (outcome.stopped) {
+      process.stderr.write(`${outcome.message}\n`);
+      return outcome.code;
     }
+    const result = outcome.result;
+    const valLoss = result.valLoss[result.bestEpoch - 1];
+    const val = Number.isFinite(valLoss) ? ` (validation loss ${valLoss.toFixed(4)})` : "";
+    say(`\nbest epoch ${result.bestEpoch}${val}, test loss ${result.testLoss.toFixed(4)}; checkpoint written to ${out}`);
     if (embeddingPath) {
       writeEmbedding(embeddingPath, model.transform(data), data.y);
-      say(`embedding of ${data.numNodes} points in ${params.outChannels} dimensions written to ${embeddingPath}`);
+      say(`embedding of ${data.numNodes} points in ${model.params.outChannels} dimensions written to ${embeddingPath}`);
     }
     return 0;
   });

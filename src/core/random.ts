@@ -2,6 +2,12 @@
  * Seeded pseudo-random numbers (xoshiro128** seeded through splitmix32), so every
  * stochastic step in the library is reproducible from an integer seed.
  */
+/** A generator's position in its stream (plain numbers, so it survives JSON). */
+export interface RandomState {
+  s: number[];
+  spare: number | null;
+}
+
 export class Random {
   private s0: number;
   private s1: number;
@@ -99,6 +105,21 @@ export class Random {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);
+  }
+
+  /** The generator's position in its stream, to continue it later (training checkpoints). */
+  getState(): RandomState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  /** A generator that continues the stream where `getState` was taken. */
+  static fromState(state: RandomState): Random {
+    const ok = state && Array.isArray(state.s) && state.s.length === 4 && state.s.every((v) => Number.isInteger(v)) && (state.spare === null || Number.isFinite(state.spare));
+    if (!ok) throw new RangeError(`Random.fromState: expected { s: four integers, spare: number | null }, got ${JSON.stringify(state)}`);
+    const r = new Random(0);
+    [r.s0, r.s1, r.s2, r.s3] = state.s.map((v) => v | 0);
+    r.spare = state.spare;
+    return r;
   }
 
   /** An independent generator derived from this one (for parallel streams). */

@@ -49,6 +49,10 @@ export interface FeatureProvider {
   gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows;
   /** Makes the next gathers at t exact (no expansion around an older centre), so embeddings do not depend on history. */
   settle?(t: number): void;
+  /** The centres of cached heat-kernel expansions (NaN before the first gather); a training checkpoint records them. */
+  expansionCentres?(): number[];
+  /** Rebuilds the expansions around recorded centres, so a resumed run gathers the bits the interrupted one would have. */
+  restoreExpansionCentres?(centres: number[]): void;
 }
 
 /** The signal in the form the kernels act on: n × D (global frames) or n × m in local frames. */
@@ -94,14 +98,18 @@ export function createFeatureProvider(data: MarbleDataset, opts: FeatureOptions,
     const n = data.numNodes, m = signal.cols;
     const vec = new HeatExpansion(data.vectorDiffusion, data.connectionLaplacian, new Matrix(n * m, 1, signal.data), tol);
     const mag = new HeatExpansion(data.diffusion, data.laplacian, VectorDiffusion.magnitudes(signal), tol);
-    return new RecomputedFeatures(grad, (t) => VectorDiffusion.rescale(vec.at(t), mag.at(t), n, m));
+    return new RecomputedFeatures(grad, (t) => VectorDiffusion.rescale(vec.at(t), mag.at(t), n, m), [vec, mag]);
   }
   if (opts.vecNorm) {
     const heat = new HeatExpansion(data.diffusion, data.laplacian, signal, tol);
-    return new RecomputedFeatures(grad, (t) => {
-      const r = heat.at(t);
-      return { value: r.value, tangent: r.dt };
-    });
+    return new RecomputedFeatures(
+      grad,
+      (t) => {
+        const r = heat.at(t);
+        return { value: r.value, tangent: r.dt };
+      },
+      [heat],
+    );
   }
   return new ExpandedFeatures(grad, signal, new ScalarDiffusion(data.diffusion), data.laplacian, opts.tolerance);
 }
@@ -143,11 +151,13 @@ export class RecomputedFeatures implements FeatureProvider {
   private cachedT = NaN;
   private value: Float64Array | null = null;
   private tangent: Float64Array | null = null;
+  private readonly expansions: HeatExpansion[];
 
-  /** `diffused(t)` gives the diffused signal field and its t-derivative. */
-  constructor(grad: GradientFeatures, diffused: (t: number) => { value: Matrix; tangent: Matrix }) {
+  /** `diffused(t)` gives the diffused signal field and its t-derivative, from `expansions`. */
+  constructor(grad: GradientFeatures, diffused: (t: number) => { value: Matrix; tangent: Matrix }, expansions: HeatExpansion[] = []) {
     this.grad = grad;
     this.diffused = diffused;
+    this.expansions = expansions;
     this.channels = grad.channels;
     this.numNodes = grad.numNodes;
   }
@@ -160,6 +170,16 @@ export class RecomputedFeatures implements FeatureProvider {
     this.value = f.value;
     this.tangent = f.tangent;
     this.cachedT = tc;
+  }
+
+  expansionCentres(): number[] {
+    return this.expansions.map((e) => e.centre);
+  }
+
+  restoreExpansionCentres(centres: number[]): void {
+    if (centres.length !== this.expansions.length) return;
+    this.expansions.forEach((e, i) => e.restoreCentre(centres[i]));
+    this.cachedT = NaN;
   }
 
   gather(nodes: ArrayLike<number>, t: number, wantTangent: boolean): FeatureRows {
@@ -218,7 +238,7 @@ export class HeatExpansion {
   private readonly tol: number;
   private readonly normA: number;
   private terms: Matrix[] = [];
-  private centre = NaN;
+  private centreT = NaN;
 
   constructor(op: DiffusionOperator, A: SparseMatrix, x: Matrix, tol: number) {
     this.op = op;
@@ -228,17 +248,29 @@ export class HeatExpansion {
     this.normA = infinityNorm(A);
   }
 
-  at(t: number): { value: Matrix; dt: Matrix } {
-    if (!(expansionRemainder(this.normA, t - this.centre) <= this.tol)) {
-      let y = this.op.apply(this.x, t);
-      this.terms = [y];
-      for (let j = 1; j < EXPANSION_TERMS; j++) {
-        y = spmm(this.A, y);
-        this.terms.push(y);
-      }
-      this.centre = t;
+  /** The expansion's centre t₀ (NaN before the first evaluation). */
+  get centre(): number {
+    return this.centreT;
+  }
+
+  /** Rebuilds the expansion around a centre recorded earlier (see expansionCentres). */
+  restoreCentre(t0: number): void {
+    if (Number.isFinite(t0) && t0 !== this.centreT) this.recentre(t0);
+  }
+
+  private recentre(t: number): void {
+    let y = this.op.apply(this.x, t);
+    this.terms = [y];
+    for (let j = 1; j < EXPANSION_TERMS; j++) {
+      y = spmm(this.A, y);
+      this.terms.push(y);
     }
-    const { cv, cd } = expansionCoefficients(t - this.centre);
+    this.centreT = t;
+  }
+
+  at(t: number): { value: Matrix; dt: Matrix } {
+    if (!(expansionRemainder(this.normA, t - this.centreT) <= this.tol)) this.recentre(t);
+    const { cv, cd } = expansionCoefficients(t - this.centreT);
     const value = new Matrix(this.x.rows, this.x.cols), dt = new Matrix(this.x.rows, this.x.cols);
     this.terms.forEach((term, j) => {
       for (let i = 0; i < term.data.length; i++) {
@@ -315,6 +347,15 @@ export class ExpandedFeatures implements FeatureProvider {
   settle(t: number): void {
     const tc = clampDiffusionTime(t);
     if (tc !== this.centre) this.recentre(tc);
+  }
+
+  expansionCentres(): number[] {
+    return [this.centre];
+  }
+
+  restoreExpansionCentres(centres: number[]): void {
+    const [c] = centres;
+    if (centres.length === 1 && Number.isFinite(c) && c !== this.centre) this.recentre(c);
   }
 
   /** Largest |δ| with the expansion's remainder within tolerance (bisection on the monotone bound). */

@@ -15,4 +15,4 @@ export {
 } from "./features.js";
 export { subsampleKernels } from "./subsample.js";
 export { encodeSafetensors, decodeSafetensors, type NamedArray } from "./safetensors.js";
-export { writeFolderAtomic } from "./checkpoint-io.js";
+export { commitCheckpoint, readCheckpoint, inspectFolder, checkOutputFolder, CheckpointError, type DataFile, type LoadedCheckpoint } from "./checkpoint-io.js";

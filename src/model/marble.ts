@@ -10,7 +10,6 @@ import { Matrix } from "../core/matrix.js";
 import { Random } from "../core/random.js";
 import { ValidationError } from "../core/validate.js";
 import type { MarbleDataset } from "../geometry/types.js";
-import { VERSION } from "../version.js";
 import { marbleShape, marbleParameterCount, type MarbleParams, type MarbleShape } from "./params.js";
 import { parameter, type Tensor } from "./tensor.js";
 import { InnerProductFeatures } from "./inner-product.js";
@@ -20,8 +19,12 @@ import { contrastiveLoss } from "./loss.js";
 import { createFeatureProvider, type FeatureProvider } from "./features.js";
 import { clampDiffusionTime } from "./diffusion.js";
 import { subsampleKernels } from "./subsample.js";
-import { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
-import { writeFolderAtomic, readFolderFile } from "./checkpoint-io.js";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
+import { checkOutputFolder, shellArg, CheckpointError } from "./checkpoint-io.js";
+import { writeMarbleCheckpoint, readMarbleCheckpoint, type OptimizerState } from "./checkpoint.js";
+import { lockFolder, type FolderLock } from "../io/lock.js";
+import { dataFingerprint, type TrainingRun, type EpochPosition } from "./run-state.js";
 import { ProgressBar } from "./progress.js";
 import { checkMarbleOptions, checkFitCall, checkDataset } from "./options.js";
 import type { ConstructDatasetOptions } from "../geometry/dataset.js";
@@ -50,13 +53,34 @@ export interface EpochReport {
 }
 
 export interface FitOptions {
-  /** Folder to write the final (best-validation) checkpoint to. */
+  /**
+   * Checkpoint folder: written during training (see checkpointEvery) and at the end with the
+   * best-validation weights. It must be new, empty, or a checkpoint of this run; see `force`.
+   */
   outdir?: string;
+  /** Replace an existing checkpoint of another run in `outdir` (never a folder holding other files). */
+  force?: boolean;
+  /**
+   * Continue the unfinished run this model holds (from Marble.load of a checkpoint written during
+   * fit, or a fit that was interrupted) up to the epoch it aimed for, with the same random
+   * streams: the result equals that of the uninterrupted run. A finished run returns at once.
+   */
+  resume?: boolean;
+  /** With outdir: write a checkpoint every this many epochs (0: only at the end and on interruption). Default 10. */
+  checkpointEvery?: number;
+  /** With outdir: also write a checkpoint at each new best validation loss. Default true. */
+  checkpointOnBest?: boolean;
+  /** Recorded with the run in the checkpoint (the command line uses it to resume with the same inputs). */
+  command?: unknown;
   /** Print one line per epoch. */
   verbose?: boolean;
   /** Called after every epoch. */
   onEpoch?: (report: EpochReport) => void;
-  /** Cancels training between batches; the model keeps its best weights so far. */
+  /**
+   * Stops training at the end of the current batch; the model keeps its best weights so far and
+   * the run can be resumed. With outdir the run is saved there first, and the AbortError's
+   * `checkpoint` names the folder.
+   */
   signal?: AbortSignal;
   /** Show a progress bar on stderr (default: when stderr is a terminal). */
   progress?: boolean;
@@ -73,16 +97,25 @@ export interface FitResult {
   epochSeconds: number[];
 }
 
-interface OptimizerState {
-  lr: number;
-  plateauBest: number;
-  plateauBad: number;
-}
-
 const PLATEAU_FACTOR = 0.1;
 const PLATEAU_PATIENCE = 10;
 const PLATEAU_THRESHOLD = 1e-4;
 const TRANSFORM_CHUNK = 4096;
+/** Longest stretch of training without letting signals and timers run (ms). */
+const YIELD_MS = 50;
+const DEFAULT_CHECKPOINT_EVERY = 10;
+
+/** Training stopped by an abort signal; `checkpoint` is the folder holding the resumable run (if any). */
+export class TrainingInterrupted extends Error {
+  readonly checkpoint: string | null;
+  readonly epoch: number;
+  constructor(message: string, checkpoint: string | null, epoch: number) {
+    super(message);
+    this.name = "AbortError";
+    this.checkpoint = checkpoint;
+    this.epoch = epoch;
+  }
+}
 
 export function dataSignature(data: MarbleDataset): MarbleDataSignature {
   return { signalDim: data.x.cols, dim: data.pos.cols, dimMan: data.dimMan, localGauges: data.localGauges };
@@ -124,7 +157,13 @@ export class Marble {
   trainLosses: number[] = [];
   valLosses: number[] = [];
   testLoss = NaN;
+  /** Identifies this model's training lineage; a checkpoint of the same run may be updated without force. */
+  runId: string = randomUUID();
   private optimizer: OptimizerState;
+  /** The dataset options the model was trained with (recorded in checkpoints). */
+  dataParams: unknown = null;
+  /** An unfinished (or the last finished) run, for fit({ resume: true }). */
+  private pendingRun: TrainingRun | null = null;
   private readonly momentum = new Map<string, Float64Array>();
   private providerCache = new WeakMap<MarbleDataset, FeatureProvider>();
   private selfLoopCache = new WeakMap<MarbleDataset, boolean>();
@@ -362,37 +401,140 @@ export class Marble {
    * Trains for `params.epochs` epochs on the training split. The validation loss selects the
    * best epoch, whose weights are restored at the end; the test loss is reported. Each call runs
    * `params.epochs` more epochs: a model from `Marble.load` continues its epoch count, loss
-   * history, learning rate and momentum.
+   * history, learning rate and momentum. With `resume: true` it instead finishes the run the
+   * model holds (see FitOptions.resume).
    */
   async fit(data: MarbleDataset, options: FitOptions = {}): Promise<FitResult> {
     checkFitCall(this.params, this.shape, data, options);
     this.checkCompatible(data, "Marble.fit");
-    const { outdir, verbose = false, onEpoch, signal, progress } = options;
+    const { outdir, verbose = false, onEpoch, signal, progress, force = false, resume = false, command } = options;
+    const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    if (!Number.isInteger(every) || every < 0) throw new ValidationError(`Marble.fit: checkpointEvery must be an integer ≥ 0 (0: checkpoints only at the end and on interruption), got ${every}`);
+    const onBest = options.checkpointOnBest ?? true;
     if (signal?.aborted) throw abortError(signal);
+    const pending = resume ? this.runToResume(dataFingerprint(data)) : null;
+    if (pending?.complete) {
+      if (verbose) console.log(`the run is complete (epoch ${this.epoch} of ${pending.targetEpoch}); nothing to resume`);
+      return { trainLoss: this.trainLosses.slice(), valLoss: this.valLosses.slice(), testLoss: this.testLoss, bestEpoch: pending.bestEpoch, precomputeSeconds: 0, epochSeconds: [] };
+    }
+    // the output folder is checked and locked before any training
+    let lock: FolderLock | null = null;
+    let created = false;
+    if (outdir) {
+      checkOutputFolder(outdir, { force, runId: this.runId, where: "Marble.fit" });
+      created = !existsSync(outdir);
+      mkdirSync(outdir, { recursive: true });
+      lock = lockFolder(outdir, "checkpoint folder");
+    }
+    try {
+      if (outdir) checkOutputFolder(outdir, { force, runId: this.runId, where: "Marble.fit" });
+      this.dataParams = data.params ?? null;
+      return await this.train(data, { outdir, force, verbose, onEpoch, signal, progress, every, onBest, command, pending });
+    } finally {
+      lock?.release();
+      // a folder this call created and never wrote to is not left behind
+      if (created && outdir && existsSync(outdir) && readdirSync(outdir).length === 0) rmdirSync(outdir);
+    }
+  }
+
+  /** The run fit({ resume: true }) continues, checked against the data. */
+  private runToResume(fingerprint: string): TrainingRun {
+    const run = this.pendingRun;
+    if (!run) {
+      throw new ValidationError(
+        "Marble.fit: resume: true, but this model holds no training run to continue (it is new, or its checkpoint was written by save outside fit). Call fit without resume to train params.epochs more epochs",
+      );
+    }
+    if (run.dataFingerprint && run.dataFingerprint !== fingerprint) {
+      throw new ValidationError(
+        "Marble.fit: resume: the data differs from the data the run was trained on (signal, positions, splits or graph); build the dataset from the same files with the same options and seed",
+      );
+    }
+    return run;
+  }
+
+  private async train(
+    data: MarbleDataset,
+    o: { outdir?: string; force: boolean; verbose: boolean; onEpoch?: (r: EpochReport) => void; signal?: AbortSignal; progress?: boolean; every: number; onBest: boolean; command: unknown; pending: TrainingRun | null },
+  ): Promise<FitResult> {
+    const { outdir, verbose, onEpoch, signal, pending } = o;
     const p = this.params;
     const t0 = performance.now();
     const provider = this.provider(data);
+    if (pending) provider.restoreExpansionCentres?.(pending.expansionCentres);
     // touch the features once so their cost is reported separately from the epochs
     provider.gather([0], this.diffusionTime.data[0], false);
     const precomputeSeconds = (performance.now() - t0) / 1000;
     const train = indicesOf(data.trainMask), val = indicesOf(data.valMask), test = indicesOf(data.testMask);
     if (train.length < 2) throw new ValidationError(`Marble.fit: the training split has ${train.length} nodes; need at least 2`);
-    const rng = new Random(p.seed * 2654435761 + 1 + this.epoch);
-    const dropRng = rng.fork();
     const B = p.batchSize;
-    let best = this.valLosses.length ? Math.min(...this.valLosses.filter(Number.isFinite)) : Infinity;
+    const copyMomentum = () => new Map(Array.from(this.momentum, ([k, v]) => [k, v.slice()]));
+    // the model's live weights are the best so far; a resumed run restores where training stood
     let bestState = this.snapshot();
-    let bestEpoch = this.epoch;
-    let bestMomentum = new Map(Array.from(this.momentum, ([k, v]) => [k, v.slice()]));
-    const bar = new ProgressBar(p.epochs, process.stderr, progress ?? Boolean(process.stderr.isTTY));
+    let bestMomentum = copyMomentum();
+    let rng: Random, dropRng: Random, best: number, bestEpoch: number, position: EpochPosition | null, startEpoch: number, target: number;
+    if (pending) {
+      bestEpoch = pending.bestEpoch;
+      best = pending.bestScore;
+      this.restore(pending.current);
+      this.momentum.clear();
+      for (const [k, v] of pending.momentum) this.momentum.set(k, v.slice());
+      rng = Random.fromState(pending.rng!);
+      dropRng = Random.fromState(pending.dropRng!);
+      position = pending.position;
+      startEpoch = pending.startEpoch;
+      target = pending.targetEpoch;
+    } else {
+      rng = new Random(p.seed * 2654435761 + 1 + this.epoch);
+      dropRng = rng.fork();
+      best = this.valLosses.length ? Math.min(...this.valLosses.filter(Number.isFinite)) : Infinity;
+      bestEpoch = this.epoch;
+      position = null;
+      startEpoch = this.epoch;
+      target = this.epoch + p.epochs;
+    }
+    this.pendingRun = null;
+    const capture = (pos: EpochPosition | null, complete: boolean): TrainingRun => ({
+      startEpoch,
+      targetEpoch: target,
+      complete,
+      bestEpoch,
+      bestScore: best,
+      rng: rng.getState(),
+      dropRng: dropRng.getState(),
+      position: pos,
+      expansionCentres: provider.expansionCentres?.() ?? [],
+      dataFingerprint: dataFingerprint(data), // cached per dataset
+      current: complete ? new Map() : this.snapshot(),
+      momentum: complete ? new Map() : copyMomentum(),
+      command: o.command,
+    });
+    const bar = new ProgressBar(target - startEpoch, process.stderr, o.progress ?? Boolean(process.stderr.isTTY));
     const epochSeconds: number[] = [];
+    let lastYield = performance.now();
+    const pause = async () => {
+      // let signal handlers, abort events and timers run
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    };
+    let interrupted: TrainingRun | null = null;
     try {
-      for (let e = 0; e < p.epochs; e++) {
+      epochs: while (this.epoch < target) {
+        if (signal?.aborted && !position) {
+          interrupted = capture(null, false);
+          break;
+        }
         const te = performance.now();
-        const order = rng.permutation(train.length);
-        let total = 0, batches = 0;
-        for (let s = 0; s < order.length; s += B) {
-          if (signal?.aborted) throw abortError(signal);
+        let order: Int32Array, first = 0, total = 0, batches = 0;
+        if (position) ({ order, next: first, total, batches } = position);
+        else order = rng.permutation(train.length);
+        position = null;
+        for (let s = first; s < order.length; s += B) {
+          if (performance.now() - lastYield > YIELD_MS) await pause();
+          if (signal?.aborted) {
+            interrupted = capture({ order, next: s, total, batches }, false);
+            break epochs;
+          }
           const size = Math.min(B, order.length - s);
           if (size < 2 && p.batchNorm) continue; // batch statistics need two rows
           const anchors = new Int32Array(size);
@@ -417,11 +559,12 @@ export class Marble {
           opt.plateauBad = 0;
         }
         const score = Number.isFinite(valLoss) ? valLoss : trainLoss;
-        if (score < best) {
+        const improved = score < best;
+        if (improved) {
           best = score;
           bestState = this.snapshot();
           bestEpoch = this.epoch;
-          bestMomentum = new Map(Array.from(this.momentum, ([k, v]) => [k, v.slice()]));
+          bestMomentum = copyMomentum();
         }
         const seconds = (performance.now() - te) / 1000;
         epochSeconds.push(seconds);
@@ -430,9 +573,12 @@ export class Marble {
         if (verbose) {
           console.log(`epoch ${this.epoch}: train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, lr ${opt.lr.toPrecision(3)}, t ${report.diffusionTime.toPrecision(3)}`);
         }
-        bar.update(e + 1, `loss ${trainLoss.toFixed(4)}`);
-        // let timers and abort events run between epochs
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        bar.update(this.epoch - startEpoch, `loss ${trainLoss.toFixed(4)}`);
+        const periodic = o.every > 0 && this.epoch % o.every === 0;
+        if (outdir && this.epoch < target && (periodic || (o.onBest && improved))) {
+          this.writeCheckpoint(outdir, data, bestState, bestMomentum, capture(null, false), o.force, "Marble.fit");
+        }
+        await pause();
       }
     } finally {
       bar.finish();
@@ -440,9 +586,20 @@ export class Marble {
       this.momentum.clear();
       for (const [k, v] of bestMomentum) this.momentum.set(k, v);
     }
+    if (interrupted) {
+      this.pendingRun = interrupted;
+      if (outdir) this.writeCheckpoint(outdir, data, bestState, bestMomentum, interrupted, o.force, "Marble.fit");
+      const pos = interrupted.position;
+      const where = `after epoch ${this.epoch}${pos ? ` and ${pos.batches} batch${pos.batches === 1 ? "" : "es"} of epoch ${this.epoch + 1}` : ""}`;
+      const next = outdir
+        ? `the run is saved in ${outdir}: continue it with Marble.load(${JSON.stringify(outdir)}) and fit(data, { resume: true, outdir: ${JSON.stringify(outdir)} }), or marble fit --resume ${shellArg(outdir)}`
+        : "the model keeps its best weights so far; continue the run with fit(data, { resume: true })";
+      throw new TrainingInterrupted(`Marble.fit: training was interrupted ${where}; ${next}`, outdir ?? null, this.epoch);
+    }
     this.testLoss = this.evaluate(data, provider, test, p.seed + 130363);
     if (verbose) console.log(`best epoch ${bestEpoch}; test loss ${this.testLoss.toFixed(4)}`);
-    if (outdir) this.save(outdir, data);
+    this.pendingRun = capture(null, true);
+    if (outdir) this.writeCheckpoint(outdir, data, this.snapshot(), this.momentum, this.pendingRun, o.force, "Marble.fit");
     return { trainLoss: this.trainLosses.slice(), valLoss: this.valLosses.slice(), testLoss: this.testLoss, bestEpoch, precomputeSeconds, epochSeconds };
   }
 
@@ -463,52 +620,48 @@ export class Marble {
     return out;
   }
 
-  /** Writes the checkpoint folder (model.json + weights.safetensors) atomically. */
-  save(path: string, data?: MarbleDataset): void {
-    const tensors: Record<string, { shape: number[]; data: Float64Array }> = {};
-    for (const t of [...this.parameters, ...this.mlp.buffers]) tensors[t.name] = { shape: t.shape, data: t.data };
-    for (const t of this.parameters) {
-      const buf = this.momentum.get(t.name);
-      if (buf) tensors[`optimizer.momentum_buffer.${t.name}`] = { shape: t.shape, data: buf };
-    }
-    const json = {
-      format: "marble-checkpoint",
-      version: VERSION,
-      params: this.params,
-      signature: this.signature,
-      epoch: this.epoch,
-      trainLosses: this.trainLosses,
-      valLosses: this.valLosses,
-      testLoss: Number.isFinite(this.testLoss) ? this.testLoss : null,
-      optimizer: { ...this.optimizer, plateauBest: Number.isFinite(this.optimizer.plateauBest) ? this.optimizer.plateauBest : null },
-      parameterCount: this.parameterCount,
-      dataParams: data?.params ?? null,
-    };
-    writeFolderAtomic(path, {
-      "model.json": JSON.stringify(json, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n",
-      "weights.safetensors": encodeSafetensors(tensors, { format: "marble", version: VERSION }),
-    });
+  /**
+   * Writes the checkpoint folder: `model.json` (options, dimensions, history, and the sha256 and
+   * tensor shapes of each data file) and the weights in safetensors. The folder must be new,
+   * empty, or a checkpoint of this model's run; `force` replaces another run's checkpoint (never
+   * a folder holding other files). The commit is one atomic rename: a crash leaves the previous
+   * checkpoint or the new one. An unfinished run the model holds is saved with it (resumable).
+   */
+  save(path: string, data?: MarbleDataset, options: { force?: boolean } = {}): void {
+    if (data) this.dataParams = data.params ?? null;
+    this.writeCheckpoint(path, data, this.snapshot(), this.momentum, this.pendingRun, options.force ?? false, "Marble.save");
   }
 
-  /** Reads a checkpoint folder: continue with `fit` or embed new data with `transform`. */
+  private writeCheckpoint(path: string, data: MarbleDataset | undefined, weights: Map<string, Float64Array>, momentum: Map<string, Float64Array>, run: TrainingRun | null, force: boolean, where: string): void {
+    const { runId, params, signature, epoch, trainLosses, valLosses, testLoss, optimizer, parameterCount } = this;
+    const content = { runId, params, signature, epoch, trainLosses, valLosses, testLoss, optimizer, parameterCount, dataParams: data?.params ?? this.dataParams };
+    writeMarbleCheckpoint(path, { ...content, parameters: this.parameters, buffers: this.mlp.buffers, weights, momentum, run }, force, where);
+  }
+
+  /**
+   * Reads a checkpoint folder, verifying each file's checksum, the tensors' shapes and that every
+   * value is finite: embed new data with `transform`, train more with `fit`, or finish an
+   * interrupted run with `fit(data, { resume: true })`.
+   */
   static load(path: string): Marble {
-    const json = JSON.parse(readFolderFile(path, "model.json").toString("utf8"));
-    if (json.format !== "marble-checkpoint") throw new ValidationError(`Marble.load: ${path}/model.json is not a MARBLE checkpoint`);
-    const model = new Marble(json.signature as MarbleDataSignature, json.params as MarbleParams);
-    const { tensors } = decodeSafetensors(readFolderFile(path, "weights.safetensors"));
-    for (const t of [...model.parameters, ...model.mlp.buffers]) {
-      const stored = tensors[t.name];
-      if (!stored || stored.data.length !== t.data.length) throw new ValidationError(`Marble.load: ${path} lacks tensor "${t.name}" of shape [${t.shape}]`);
-      t.data.set(stored.data);
-      const buf = tensors[`optimizer.momentum_buffer.${t.name}`];
-      if (buf) model.momentum.set(t.name, Float64Array.from(buf.data));
+    const where = "Marble.load";
+    const ck = readMarbleCheckpoint(path, where);
+    let model: Marble;
+    try {
+      model = new Marble(ck.signature as MarbleDataSignature, ck.params as MarbleParams);
+    } catch (e) {
+      throw new CheckpointError(`${where}: ${ck.manifestPath} holds model options or data dimensions this version cannot build (${(e as Error).message})`);
     }
-    model.epoch = json.epoch ?? 0;
-    model.trainLosses = (json.trainLosses ?? []).map((v: number | null) => v ?? NaN);
-    model.valLosses = (json.valLosses ?? []).map((v: number | null) => v ?? NaN);
-    model.testLoss = json.testLoss ?? NaN;
-    const opt = json.optimizer ?? {};
+    for (const [k, v] of ck.apply(model.parameters, model.mlp.buffers)) model.momentum.set(k, v);
+    model.epoch = ck.epoch;
+    model.trainLosses = ck.trainLosses;
+    model.valLosses = ck.valLosses;
+    model.testLoss = ck.testLoss;
+    const opt = ck.optimizer;
     model.optimizer = { lr: opt.lr ?? model.params.lr, plateauBest: opt.plateauBest ?? Infinity, plateauBad: opt.plateauBad ?? 0 };
+    model.dataParams = ck.dataParams;
+    model.runId = ck.runId;
+    model.pendingRun = ck.run([...model.parameters, ...model.mlp.buffers].map((t) => t.name));
     return model;
   }
 }

@@ -70,6 +70,11 @@ export function checkMarbleOptions(params: Partial<MarbleParams> | undefined, da
 /** Types of the fit options: a misspelt `outdir` would otherwise train and save nothing, silently. */
 const FIT_OPTION_TYPES: Record<keyof FitOptions, string> = {
   outdir: "string",
+  force: "boolean",
+  resume: "boolean",
+  checkpointEvery: "number",
+  checkpointOnBest: "boolean",
+  command: "object",
   verbose: "boolean",
   onEpoch: "function",
   signal: "AbortSignal",
@@ -88,7 +93,8 @@ function checkFitOptions(options: FitOptions): void {
       throw new ValidationError(`Marble.fit: unknown option "${key}"${guess ? `; did you mean "${guess}"?` : "."} Valid options: ${valid.join(", ")}`);
     }
     if (value === undefined) continue;
-    const ok = type === "AbortSignal" ? typeof AbortSignal !== "undefined" && value instanceof AbortSignal : typeof value === type;
+    // an AbortSignal, or anything shaped like one (fit reads only `aborted` and `reason`)
+    const ok = type === "AbortSignal" ? typeof value === "object" && typeof (value as { aborted?: unknown }).aborted === "boolean" : typeof value === type;
     if (!ok) throw new ValidationError(`Marble.fit: ${key} must be ${type === "AbortSignal" ? "an AbortSignal (controller.signal)" : `a ${type}`}, got ${describeValue(value)}`);
   }
   if (options.outdir === "") throw new ValidationError("Marble.fit: outdir is empty; give a folder path for the checkpoint, or leave outdir out");

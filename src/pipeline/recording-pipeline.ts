@@ -414,7 +414,7 @@ export class RecordingPipeline {
 
   /**
    * Writes `pipeline.json` into `dir` atomically. Convention: `dir` is the model's checkpoint
-   * folder. `Marble.save` replaces its folder as a whole, so save the pipeline after the model.
+   * folder (`Marble.save` keeps it there, before or after the model).
    */
   save(dir: string): string {
     const path = join(dir, PIPELINE_FILE);

@@ -28,7 +28,7 @@ test("marble fit and marble transform over .npy and .csv files", async () => {
       "--k", "8", "--epochs", "2", "--out-channels", "4", "--out", join(dir, "model"), "--embedding", join(dir, "z.npy"), "--quiet",
     ]);
     assert.equal(code, 0, errors.join("\n"));
-    assert.ok(existsSync(join(dir, "model", "weights.safetensors")));
+    assert.ok(existsSync(join(dir, "model", "model.json")));
     const z = npyToMatrix(readNpy(join(dir, "z.npy")));
     assert.equal(z.rows, 160);
     assert.equal(z.cols, 4);
