@@ -45,29 +45,42 @@ export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata:
 }
 
 export function decodeSafetensors(buf: Buffer): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
-  if (buf.length < 8) throw new RangeError("safetensors: file shorter than its 8-byte header length");
+  if (buf.length < 8) throw new RangeError(`safetensors: file of ${buf.length} bytes is shorter than its 8-byte header length`);
   const n = Number(buf.readBigUInt64LE(0));
   if (8 + n > buf.length) throw new RangeError(`safetensors: header length ${n} exceeds the file size ${buf.length}`);
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8")) as Record<string, any>;
+  let header: unknown;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8"));
+  } catch (e) {
+    throw new RangeError(`safetensors: the header is not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  if (!header || typeof header !== "object" || Array.isArray(header)) throw new RangeError("safetensors: the header is not a JSON object");
   const base = 8 + n;
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const tensors: Record<string, NamedArray> = {};
   let metadata: Record<string, string> = {};
-  for (const [name, info] of Object.entries(header)) {
+  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
       metadata = info as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const width = DTYPES[dtype as keyof typeof DTYPES];
-    if (!width) throw new RangeError(`safetensors: tensor "${name}" has dtype ${dtype}; only F64 and F32 are read`);
-    const [b, e] = data_offsets;
+    const { dtype, shape, data_offsets } = (info ?? {}) as { dtype: unknown; shape: unknown; data_offsets: unknown };
+    const width = typeof dtype === "string" ? DTYPES[dtype as keyof typeof DTYPES] : undefined;
+    if (!width) throw new RangeError(`safetensors: tensor "${name}" has dtype ${JSON.stringify(dtype)}; only F64 and F32 are read`);
+    const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (!Array.isArray(shape) || !shape.every(isCount)) throw new RangeError(`safetensors: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every(isCount)) {
+      throw new RangeError(`safetensors: tensor "${name}" has invalid data_offsets ${JSON.stringify(data_offsets)}`);
+    }
+    const [b, e] = data_offsets as [number, number];
     const count = (e - b) / width;
     const size = shape.reduce((a: number, c: number) => a * c, 1);
-    if (count !== size || base + e > buf.length) throw new RangeError(`safetensors: tensor "${name}" has inconsistent offsets for shape [${shape}]`);
+    if (e < b || count !== size || base + e > buf.length) {
+      throw new RangeError(`safetensors: tensor "${name}" has offsets [${b}, ${e}] inconsistent with shape [${shape}] or beyond the file's ${buf.length - base} data bytes`);
+    }
     const data = width === 8 ? new Float64Array(count) : new Float32Array(count);
     for (let i = 0; i < count; i++) data[i] = width === 8 ? dv.getFloat64(base + b + 8 * i, true) : dv.getFloat32(base + b + 4 * i, true);
-    tensors[name] = { shape, data };
+    tensors[name] = { shape: shape as number[], data };
   }
   return { tensors, metadata };
 }
