@@ -163,7 +163,7 @@ function decodeText(el: Element, little: boolean, where: string): string {
 }
 
 /** Cells and structs nest; a corrupt file must not recurse until the stack overflows. */
-const MAX_DEPTH = 64;
+const MAX_DEPTH = 256;
 /** A struct array without fields occupies no bytes, so its element count is bounded here instead. */
 const MAX_EMPTY_STRUCT_ELEMENTS = 1 << 20;
 
@@ -171,7 +171,8 @@ function parseMatrix(data: Uint8Array, little: boolean, where: string, depth = 0
   if (depth > MAX_DEPTH) throw new Error(`${where}: cells or structs nested more than ${MAX_DEPTH} deep (corrupt MAT-file?)`);
   if (data.length === 0) return { name: "", value: { kind: "numeric", matlabClass: "double", shape: [0, 0], dtype: "f8", fortranOrder: true, data: new Float64Array(0), imag: null } };
   const r = new Reader(data, little, where);
-  const flags = numericData(r.element(), little, where).values as Uint32Array;
+  const flags = numericData(r.element(), little, where).values;
+  if (!(flags instanceof Uint32Array) || flags.length < 1) throw new Error(`${where}: corrupt MAT-file (array flags are not a uint32 element)`);
   const mxClass = flags[0] & 0xff;
   const isComplex = (flags[0] & 0x0800) !== 0;
   const isLogical = (flags[0] & 0x0200) !== 0;

@@ -16,6 +16,9 @@ import { mulberry32, mutate } from "./fuzz-inputs.js";
 const ROOT = join(__dirname, "..", "..");
 /** Per input; generous because the machine may be shared. Inputs normally take milliseconds. */
 const TIME_LIMIT_MS = 5000;
+/** MARBLE_FUZZ_SEED and MARBLE_FUZZ_SCALE run other or more inputs than the fixed set in CI. */
+const BASE_SEED = Number(process.env.MARBLE_FUZZ_SEED ?? 0x5eed);
+const SCALE = Number(process.env.MARBLE_FUZZ_SCALE ?? 1);
 
 interface Seed {
   reader: FuzzReader;
@@ -44,24 +47,24 @@ function safetensorsSample(): Uint8Array {
 
 const SEEDS: Seed[] = [
   ...["f8_le_C", "f4_be_F", "i8_be_C", "u8_le_F", "b1_le_C", "i2_be_F", "f8_3d", "f8_1d"].map(
-    (n): Seed => ({ reader: "npy", name: `${n}.npy`, bytes: fixture(`test/fixtures/io/npy/${n}.npy`), count: 50 }),
+    (n): Seed => ({ reader: "npy", name: `${n}.npy`, bytes: fixture(`test/fixtures/io/npy/${n}.npy`), count: 60 }),
   ),
-  { reader: "npy", name: "buddy_position_f64.npy", bytes: fixture("data/rat_hippocampus/buddy_position_f64.npy"), count: 40 },
-  { reader: "csv", name: "with_header.csv", bytes: fixture("test/fixtures/io/csv/with_header.csv"), count: 100 },
-  { reader: "csv", name: "plain.tsv", bytes: fixture("test/fixtures/io/csv/plain.tsv"), count: 100 },
-  { reader: "recording", name: "recording.csv", bytes: recordingCsv(), count: 150 },
-  { reader: "mat5", name: "v5.mat", bytes: fixture("test/fixtures/io/mat/v5.mat"), count: 200 },
-  { reader: "mat5", name: "v5_compressed.mat", bytes: fixture("test/fixtures/io/mat/v5_compressed.mat"), count: 100 },
-  { reader: "mat5", name: "achilles_data_matlab_export.mat", bytes: fixture("data/rat_hippocampus/achilles_data_matlab_export.mat"), count: 60 },
-  { reader: "hdf5", name: "nwb_like.h5", bytes: fixture("test/fixtures/io/hdf5/nwb_like.h5"), dataset: "/acquisition/ElectricalSeries/data", count: 250 },
-  { reader: "mat73", name: "v73.mat", bytes: fixture("test/fixtures/io/hdf5/v73.mat"), count: 150 },
-  { reader: "safetensors", name: "sample.safetensors", bytes: safetensorsSample(), count: 300 },
-  { reader: "pickle", name: "numpy_protocol2.pkl", bytes: fixture("test/fixtures/io/pickle/numpy_protocol2.pkl"), count: 120 },
-  { reader: "pickle", name: "numpy_protocol4.pkl", bytes: fixture("test/fixtures/io/pickle/numpy_protocol4.pkl"), count: 120 },
-  { reader: "joblib", name: "joblib_plain.jl", bytes: fixture("test/fixtures/io/pickle/joblib_plain.jl"), count: 120 },
-  { reader: "joblib", name: "joblib_zlib.jl", bytes: fixture("test/fixtures/io/pickle/joblib_zlib.jl"), count: 40 },
-  { reader: "joblib", name: "joblib_gzip.jl", bytes: fixture("test/fixtures/io/pickle/joblib_gzip.jl"), count: 40 },
-  { reader: "torch", name: "dms_rank2_500.pt", bytes: fixture("data/rnn/dms_rank2_500.pt"), count: 200 },
+  { reader: "npy", name: "buddy_position_f64.npy", bytes: fixture("data/rat_hippocampus/buddy_position_f64.npy"), count: 60 },
+  { reader: "csv", name: "with_header.csv", bytes: fixture("test/fixtures/io/csv/with_header.csv"), count: 150 },
+  { reader: "csv", name: "plain.tsv", bytes: fixture("test/fixtures/io/csv/plain.tsv"), count: 150 },
+  { reader: "recording", name: "recording.csv", bytes: recordingCsv(), count: 200 },
+  { reader: "mat5", name: "v5.mat", bytes: fixture("test/fixtures/io/mat/v5.mat"), count: 300 },
+  { reader: "mat5", name: "v5_compressed.mat", bytes: fixture("test/fixtures/io/mat/v5_compressed.mat"), count: 150 },
+  { reader: "mat5", name: "achilles_data_matlab_export.mat", bytes: fixture("data/rat_hippocampus/achilles_data_matlab_export.mat"), count: 100 },
+  { reader: "hdf5", name: "nwb_like.h5", bytes: fixture("test/fixtures/io/hdf5/nwb_like.h5"), dataset: "/acquisition/ElectricalSeries/data", count: 400 },
+  { reader: "mat73", name: "v73.mat", bytes: fixture("test/fixtures/io/hdf5/v73.mat"), count: 250 },
+  { reader: "safetensors", name: "sample.safetensors", bytes: safetensorsSample(), count: 400 },
+  { reader: "pickle", name: "numpy_protocol2.pkl", bytes: fixture("test/fixtures/io/pickle/numpy_protocol2.pkl"), count: 200 },
+  { reader: "pickle", name: "numpy_protocol4.pkl", bytes: fixture("test/fixtures/io/pickle/numpy_protocol4.pkl"), count: 200 },
+  { reader: "joblib", name: "joblib_plain.jl", bytes: fixture("test/fixtures/io/pickle/joblib_plain.jl"), count: 200 },
+  { reader: "joblib", name: "joblib_zlib.jl", bytes: fixture("test/fixtures/io/pickle/joblib_zlib.jl"), count: 60 },
+  { reader: "joblib", name: "joblib_gzip.jl", bytes: fixture("test/fixtures/io/pickle/joblib_gzip.jl"), count: 60 },
+  { reader: "torch", name: "dms_rank2_500.pt", bytes: fixture("data/rnn/dms_rank2_500.pt"), count: 300 },
 ];
 
 /** The text an error message must contain to count as naming the input. */
@@ -166,10 +169,10 @@ test("readers survive truncated and corrupted inputs (seeded fuzzing)", { timeou
       // the unmutated file must read, or the fuzzing of this reader would prove nothing
       const base = await pool.run({ id: id++, reader: seed.reader, bytes: seed.bytes, dataset: seed.dataset });
       assert.equal(base.outcome, "result", `${seed.name} does not read as a valid ${seed.reader} file: ${base.message}`);
-      const rand = mulberry32(0x5eed + 7919 * s);
+      const rand = mulberry32(BASE_SEED + 7919 * s);
       const row = tally.get(seed.reader) ?? { inputs: 0, results: 0, errors: 0, slowestMs: 0 };
       tally.set(seed.reader, row);
-      for (let k = 0; k < seed.count; k++) {
+      for (let k = 0; k < Math.round(seed.count * SCALE); k++) {
         const { bytes, how } = mutate(seed.bytes, rand);
         const r = await pool.run({ id: id++, reader: seed.reader, bytes, dataset: seed.dataset });
         row.inputs++;
@@ -199,7 +202,7 @@ test("readers survive truncated and corrupted inputs (seeded fuzzing)", { timeou
     total += row.inputs;
     t.diagnostic(`${reader}: ${row.inputs} inputs, ${row.results} read, ${row.errors} clear errors, slowest ${row.slowestMs} ms`);
   }
-  t.diagnostic(`${total} inputs in ${seconds.toFixed(1)} s`);
+  t.diagnostic(`${total} inputs in ${seconds.toFixed(1)} s (seed ${BASE_SEED}, scale ${SCALE})`);
   if (failures.length) writeFileSync(join(saveDir, "failures.txt"), failures.join("\n") + "\n");
   assert.equal(failures.length, 0, `${failures.length} inputs failed (all listed in ${join(saveDir, "failures.txt")}):\n${failures.slice(0, 30).join("\n")}`);
   assert.doesNotMatch(pool.stderr, /HDF5-DIAG/, "HDF5 diagnostics were printed instead of being summarised in the error");
