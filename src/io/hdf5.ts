@@ -241,7 +241,9 @@ function matValueFrom(entity: H5Group | H5Dataset, file: H5File, where: string, 
   const shape = [...(guarded(where, () => ds.shape) ?? [])].reverse();
   if (attrs.MATLAB_empty !== undefined && Number(attrs.MATLAB_empty) !== 0) {
     // Empty arrays are stored as their dimensions (reversed) with the MATLAB_empty flag.
-    const dims = Array.from(guarded(where, () => ds.value) as ArrayLike<number | bigint>, (v) => Number(v)).reverse();
+    const stored = guarded(where, () => ds.value);
+    if (!isTyped(stored) && !Array.isArray(stored)) throw new Error(`${where}: empty array without its stored dimensions (corrupt MAT-file?)`);
+    const dims = Array.from(stored as ArrayLike<number | bigint>, (v) => Number(v)).reverse();
     return { kind: "numeric", matlabClass: cls || "double", shape: dims, dtype: "f8", fortranOrder: true, data: new Float64Array(0), imag: null };
   }
   if (cls === "cell") {

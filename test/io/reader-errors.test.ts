@@ -108,6 +108,18 @@ test("HDF5 failures are one line naming the file and the object, with no HDF5-DI
   await assert.rejects(readMat73(notHdf5), /cannot open as HDF5: file signature not found/);
 });
 
+test("a MATLAB v7.3 empty array whose stored dimensions are corrupt is a clear error (found by fuzzing)", async () => {
+  const p = join(dir, "empty-dims.mat");
+  const bytes = Buffer.from(readFileSync(join(FIX, "hdf5", "v73.mat")));
+  bytes.fill(0xff, 10461, 10465); // inside the stored dimensions of the empty variable E
+  writeFileSync(p, bytes);
+  await assert.rejects(readMat73(p), (err: Error) => {
+    assert.ok(!(err.cause instanceof TypeError), err.message);
+    assert.match(err.message, /empty-dims\.mat:E: empty array without its stored dimensions/);
+    return true;
+  });
+});
+
 test("an HDF5 file rewritten in place after a failed read is refused, not read stale", async () => {
   const p = join(dir, "rewritten.h5");
   const bytes = Buffer.from(readFileSync(NWB));
