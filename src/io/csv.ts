@@ -114,13 +114,29 @@ function decideHeader(first: string[], option: HeaderOption, where: string, line
       if (suspicious < 0) suspicious = j;
     }
   });
-  if (text === 0) return false;
+  if (text === 0) {
+    if (looksLikeColumnNumbers(first)) {
+      throw new Error(
+        `${where}: cannot tell whether line ${lineNo} is a header: it holds the column numbers ${first.filter((c) => c.trim() !== "").slice(0, 3).join(", ")}, … ` +
+          "(as pandas writes integer column names). Pass header: true if this line names the columns, or header: false if it is data",
+      );
+    }
+    return false;
+  }
   if (text > numeric) return true;
   throw new Error(
     `${where}: cannot tell whether line ${lineNo} is a header: ${numeric} of its ${first.length} cells are numbers but ` +
       `${text} ${text === 1 ? "is" : "are"} not (column ${suspicious + 1}: ${JSON.stringify(first[suspicious])}). ` +
       "Pass header: true if this line names the columns, or header: false if it is data",
   );
+}
+
+/** 0, 1, 2, … or 1, 2, 3, … across at least three cells, optionally after an empty index cell. */
+function looksLikeColumnNumbers(cells: string[]): boolean {
+  const numbers = (cells[0].trim() === "" ? cells.slice(1) : cells).map((c) => c.trim());
+  if (numbers.length < 3 || !numbers.every((c) => /^\d+$/.test(c))) return false;
+  const start = Number(numbers[0]);
+  return (start === 0 || start === 1) && numbers.every((c, j) => Number(c) === start + j);
 }
 
 function headerNames(first: string[], where: string, lineNo: number): { names: string[]; unnamed: string[] } {

@@ -138,6 +138,16 @@ test("readCsvMatrix: a numeric first row with a typo is not taken as a header", 
   assert.equal(zero.policyReport.cellsReplaced, 1);
 });
 
+test("readCsvMatrix: integer column names 0, 1, 2, … as a first line are not taken as data without asking", () => {
+  assert.throws(() => readCsvMatrix("0,1,2,3\n5,6,7,8\n"), /line 1 is a header: it holds the column numbers 0, 1, 2, … .*Pass header: true/);
+  assert.throws(() => readCsvMatrix(",0,1,2\n0,5,6,7\n1,8,9,10\n"), /it holds the column numbers 0, 1, 2/);
+  assert.deepEqual(readCsvMatrix("1,2,3\n5,6,7\n", { header: true }).columns, ["1", "2", "3"]);
+  assert.equal(readCsvMatrix("0,1,2,3\n5,6,7,8\n", { header: false }).matrix.rows, 2);
+  // ordinary numeric rows are data
+  assert.equal(readCsvMatrix("0,1,0,1\n2,3,2,3\n").matrix.rows, 2);
+  assert.equal(readCsvMatrix("0,1\n2,3\n").matrix.rows, 2);
+});
+
 test("readCsvMatrix: headers, names, quotes and the missing policy", () => {
   const headerless = readCsvMatrix("0,1\n2,3\n");
   assert.equal(headerless.columns, null);
