@@ -55,9 +55,9 @@ export function parseNumber(cell: string): number | null {
  * converted exactly, numeric strings parsed. NaN for missing or non-numeric values; an error for
  * 64-bit integers too large to be held exactly.
  */
-export function cellToNumber(v: unknown, describe: () => string): number {
+export function cellToNumber(v: unknown, describe: (r: number, c: number) => string, r: number, c: number): number {
   if (typeof v === "number") return v;
-  if (typeof v === "bigint") return exactNumber(v, describe);
+  if (typeof v === "bigint") return exactNumber(v, () => describe(r, c));
   if (typeof v === "string") return parseNumber(v) ?? NaN;
   return NaN;
 }

@@ -197,9 +197,12 @@ export function tableToRecording(table: ColumnTable, options: RecordingFromTable
   const rowWord = origin ? "line" : "row";
   const arrays = gridColumns.map((name) => table.array(name) as ArrayLike<unknown>);
   const values = new Float64Array(rows * cols);
+  const cellName = (r: number, c: number) => `tableToRecording: column "${gridColumns[c]}", ${rowWord} ${rowNumber(r)}`;
   arrays.forEach((col, c) => {
-    const describe = () => `tableToRecording: column "${gridColumns[c]}", ${rowWord}`;
-    for (let r = 0; r < rows; r++) values[r * cols + c] = cellToNumber(col[r], () => `${describe()} ${rowNumber(r)}`);
+    for (let r = 0; r < rows; r++) {
+      const v = col[r];
+      values[r * cols + c] = typeof v === "number" ? v : cellToNumber(v, cellName, r, c);
+    }
   });
   // a column with more bad cells than numbers may not be a neuron at all: say how to leave it out
   const mostlyBad = gridColumns.map((_, c) => {
@@ -232,14 +235,14 @@ export function tableToRecording(table: ColumnTable, options: RecordingFromTable
   };
   const N = neurons.length;
   const activity = new Matrix(T, N);
+  const at = (t: number) => `${rowWord} ${sourceRow(t)}`;
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < N; j++) {
       const v = resolved.values[t * cols + j];
-      const at = `${rowWord} ${sourceRow(t)}`;
-      if (!Number.isFinite(v)) throw new ValidationError(`tableToRecording: neuron column "${neurons[j]}" has ${v} at ${at}; activity must be finite`);
-      if (v < 0) throw new ValidationError(`tableToRecording: neuron column "${neurons[j]}" has a negative value (${v}) at ${at}; activity must be counts or rates ≥ 0 (is it a label column? list it in labels)`);
+      if (!Number.isFinite(v)) throw new ValidationError(`tableToRecording: neuron column "${neurons[j]}" has ${v} at ${at(t)}; activity must be finite`);
+      if (v < 0) throw new ValidationError(`tableToRecording: neuron column "${neurons[j]}" has a negative value (${v}) at ${at(t)}; activity must be counts or rates ≥ 0 (is it a label column? list it in labels)`);
       if (opts.units === "counts" && !Number.isInteger(v)) {
-        throw new ValidationError(`tableToRecording: neuron column "${neurons[j]}" has a non-integer value (${v}) at ${at} but units is "counts"; pass units: "rates" for smoothed or per-second data`);
+        throw new ValidationError(`tableToRecording: neuron column "${neurons[j]}" has a non-integer value (${v}) at ${at(t)} but units is "counts"; pass units: "rates" for smoothed or per-second data`);
       }
       activity.data[t * N + j] = v;
     }
@@ -298,7 +301,7 @@ function checkNeuronCandidate(table: ColumnTable, name: string, index: number, o
   let firstText: unknown = undefined;
   for (let r = 0; r < col.length; r++) {
     const v = col[r];
-    if (!Number.isNaN(cellToNumber(v, () => `tableToRecording: column "${name}", row ${r + 1}`))) return;
+    if (!Number.isNaN(cellToNumber(v, (row) => `tableToRecording: column "${name}", row ${row + 1}`, r, 0))) return;
     if (firstText === undefined && v !== null && v !== undefined && !(typeof v === "string" && isMissingToken(v)) && !(typeof v === "number")) firstText = v;
   }
   if (firstText === undefined) throw new ValidationError(`tableToRecording: column "${name}" (column ${index + 1}) is empty in every row; ${leaveOut}`);
