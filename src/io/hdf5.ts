@@ -112,8 +112,8 @@ async function withFile<T>(path: string, fn: (file: H5File) => T): Promise<T> {
   const heldSince = possiblyHeldOpen.get(identity.key);
   if (heldSince !== undefined && heldSince !== identity.changed) {
     throw new Error(
-      `${path}: the file was rewritten in place after an earlier read of it failed in this process, and the HDF5 library ` +
-        "may still hold the earlier version open; restart the process (or the notebook kernel), or save the new file under another name",
+      `${path}: the file was rewritten (or replaced by one reusing its inode) after an earlier read of it failed in this process, ` +
+        "and the HDF5 library may still hold the earlier version open; restart the process (or the notebook kernel), or copy the new file to another name",
     );
   }
   let file: H5File;

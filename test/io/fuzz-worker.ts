@@ -1,9 +1,8 @@
 // Worker thread for fuzz.test.ts: runs one reader on one input at a time and reports how it
 // ended. Runs in a worker so that the test can stop a hung reader (terminate) and survive a
 // crash or an out-of-memory death, and count each of them as a failure.
-import { parentPort } from "node:worker_threads";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readNpy, npyToMatrix } from "../../src/io/npy.js";
 import { readCsvMatrix } from "../../src/io/csv.js";
@@ -31,12 +30,17 @@ export interface FuzzOutcome {
   message?: string;
 }
 
-const dir = mkdtempSync(join(tmpdir(), "marble-fuzz-"));
+/**
+ * The test's scratch folder, removed by the test at the end. Each input gets a file of its own,
+ * and none is deleted before the end: HDF5 recognises a file it still holds open (after a failed
+ * read) by its inode, so a reused path or a recycled inode would test that guard instead.
+ */
+const { dir, prefix } = workerData as { dir: string; prefix: string };
 let fileNo = 0;
 
 /** Readers that take a path get the input through a temporary file. */
 function asFile(bytes: Uint8Array, ext: string): string {
-  const p = join(dir, `in${fileNo++}${ext}`);
+  const p = join(dir, `${prefix}-${fileNo++}${ext}`);
   writeFileSync(p, bytes);
   return p;
 }
@@ -91,7 +95,6 @@ const port = parentPort;
 if (!port) throw new Error("fuzz-worker.ts runs as a worker thread of fuzz.test.ts");
 port.on("message", (job: FuzzJob | "close") => {
   if (job === "close") {
-    rmSync(dir, { recursive: true, force: true });
     port.close();
     return;
   }

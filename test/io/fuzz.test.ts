@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeSafetensors } from "../../src/model/safetensors.js";
@@ -97,12 +97,16 @@ const ENGINE_ERROR = /outside the bounds|Invalid typed array length|Invalid arra
 class ReaderPool {
   private worker: Worker | null = null;
   stderr = "";
+  /** Scratch folder for inputs that readers take as a path. */
+  readonly dir = mkdtempSync(join(tmpdir(), "marble-fuzz-"));
+  private started = 0;
 
   private start(): Worker {
     // the worker loads TypeScript through tsx's CommonJS hook, as the test runner does
     const source = `require("tsx/cjs/api").register(); require(${JSON.stringify(join(__dirname, "fuzz-worker.ts"))});`;
     const w = new Worker(source, {
       eval: true,
+      workerData: { dir: this.dir, prefix: `w${this.started++}` },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
       stderr: true,
     });
@@ -148,18 +152,19 @@ class ReaderPool {
   }
 
   async close(): Promise<void> {
-    if (!this.worker) return;
     const w = this.worker;
     this.worker = null;
-    w.postMessage("close");
-    await new Promise((r) => setTimeout(r, 50));
-    await w.terminate();
+    if (w) {
+      w.postMessage("close");
+      await w.terminate();
+    }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 test("readers survive truncated and corrupted inputs (seeded fuzzing)", { timeout: 240_000 }, async (t) => {
   const pool = new ReaderPool();
-  const saveDir = mkdtempSync(join(tmpdir(), "marble-fuzz-failures-"));
+  let saveDir = "";
   const failures: string[] = [];
   const tally = new Map<FuzzReader, { inputs: number; results: number; errors: number; slowestMs: number }>();
   let id = 0;
@@ -187,6 +192,7 @@ test("readers survive truncated and corrupted inputs (seeded fuzzing)", { timeou
           else if (!inputMarker(seed.reader).test(message)) problem = `message does not name the input: ${r.name}: ${message}`;
         } else problem = `${r.outcome}: ${r.name ?? ""} ${r.message ?? ""}`;
         if (problem) {
+          saveDir ||= mkdtempSync(join(tmpdir(), "marble-fuzz-failures-"));
           const saved = join(saveDir, `${seed.name}.${k}`);
           writeFileSync(saved, bytes);
           failures.push(`${seed.reader} ${seed.name} #${k} (${how}) → ${problem.slice(0, 300)} [saved ${saved}]`);
