@@ -128,12 +128,23 @@ export function shapeSize(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Converts any numeric typed array to Float64Array (64-bit integers beyond 2^53 lose precision). */
-export function toFloat64(data: NumericTypedArray): Float64Array {
+/**
+ * Converts any numeric typed array to Float64Array. 64-bit integers are converted exactly; one
+ * beyond ±2^53 (which a float64 cannot hold) is an error naming `where` and its index.
+ */
+export function toFloat64(data: NumericTypedArray, where = "array"): Float64Array {
   if (data instanceof Float64Array) return data;
   const out = new Float64Array(data.length);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const min = BigInt(Number.MIN_SAFE_INTEGER);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v > max || v < min) {
+        throw new Error(`${where}: the 64-bit integer ${v} at index ${i} is beyond ±2^53 and cannot be held exactly as a float64; convert the array (e.g. .astype('f8') after rescaling) first`);
+      }
+      out[i] = Number(v);
+    }
   } else {
     out.set(data);
   }

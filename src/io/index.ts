@@ -1,7 +1,8 @@
 export * from "./rnn-weights.js";
 export { type NdArray, type NumericTypedArray, toFloat64 as ndarrayToFloat64 } from "./dtype.js";
 export { readNpy, writeNpy, npyToMatrix, type NpyInput } from "./npy.js";
-export { readCsvMatrix, type CsvReadOptions, type CsvMatrix } from "./csv.js";
+export { readCsvMatrix, type CsvReadOptions, type CsvMatrix, type HeaderOption } from "./csv.js";
+export { type MissingPolicy, type PolicyReport, type ChangedCell } from "./missing.js";
 export {
   readMat5,
   matToMatrix,

@@ -6,10 +6,10 @@
  * column-major order; the stored element type may be narrower than the array's class.
  * Reference: MathWorks, "MAT-File Format" (matfile_format.pdf).
  */
-import { readFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { Matrix } from "../core/index.js";
 import { type NdArray, type NumericTypedArray, decodeElements, shapeSize, toFloat64 } from "./dtype.js";
+import { readInputFile } from "./input-file.js";
 
 /** A MATLAB value read from a MAT-file. Numeric and logical arrays are NdArrays in column-major order. */
 export type MatValue = MatNumeric | MatChar | MatCell | MatStruct | MatUnsupported;
@@ -78,6 +78,9 @@ class Reader {
   get done(): boolean {
     return this.pos >= this.bytes.length;
   }
+  get remaining(): number {
+    return Math.max(0, this.bytes.length - this.pos);
+  }
   /** Reads one tagged element (normal or small format) and advances past its padding. */
   element(): Element {
     if (this.pos + 8 > this.bytes.length) throw new Error(`${this.where}: truncated MAT-file (tag at byte ${this.pos})`);
@@ -85,6 +88,7 @@ class Reader {
     const smallBytes = first >>> 16;
     if (smallBytes !== 0) {
       // Small data element: type and size packed in 4 bytes, up to 4 bytes of data.
+      if (smallBytes > 4) throw new Error(`${this.where}: corrupt MAT-file (small data element of ${smallBytes} bytes at byte ${this.pos})`);
       const data = this.bytes.subarray(this.pos + 4, this.pos + 4 + smallBytes);
       this.pos += 8;
       return { type: first & 0xffff, data };
@@ -105,6 +109,7 @@ function numericData(el: Element, little: boolean, where: string): { dtype: stri
   const dtype = MI_TYPES[el.type];
   if (!dtype) throw new Error(`${where}: unexpected data element type ${el.type} for numeric data`);
   const size = { i1: 1, u1: 1, i2: 2, u2: 2, i4: 4, u4: 4, f4: 4, f8: 8, i8: 8, u8: 8 }[dtype] ?? 1;
+  if (el.data.length % size !== 0) throw new Error(`${where}: corrupt MAT-file (${el.data.length} bytes is not a whole number of ${dtype} values)`);
   return { dtype, values: decodeElements(el.data, dtype, little, el.data.length / size, where) };
 }
 
@@ -121,34 +126,61 @@ function castTo(values: NumericTypedArray, dtype: string, count: number, where: 
   const big = out instanceof BigInt64Array || out instanceof BigUint64Array;
   const src = values as unknown as ArrayLike<number | bigint>;
   const sink = out as unknown as { [i: number]: number | bigint };
-  for (let i = 0; i < count; i++) sink[i] = big ? BigInt(src[i]) : Number(src[i]);
+  for (let i = 0; i < count; i++) {
+    const v = src[i];
+    if (big && typeof v === "number" && !Number.isInteger(v)) throw new Error(`${where}: value ${v} at index ${i} is not an integer but the variable is ${dtype}`);
+    sink[i] = big ? BigInt(v) : Number(v);
+  }
   return out;
 }
 
-function decodeText(el: Element, little: boolean): string {
+/** Text from character codes, in chunks (spreading a long array overflows the call stack). */
+function codesToString(codes: Uint16Array | Uint32Array, where: string): string {
+  let text = "";
+  for (let i = 0; i < codes.length; i += 8192) {
+    const chunk = Array.from(codes.subarray(i, i + 8192));
+    if (codes instanceof Uint16Array) text += String.fromCharCode(...chunk);
+    else {
+      const bad = chunk.find((c) => c > 0x10ffff);
+      if (bad !== undefined) throw new Error(`${where}: invalid character code ${bad} in a char array`);
+      text += String.fromCodePoint(...chunk);
+    }
+  }
+  return text;
+}
+
+function decodeText(el: Element, little: boolean, where: string): string {
   if (el.type === MI_UTF8 || el.type === 1 || el.type === 2) return new TextDecoder("utf-8").decode(el.data);
   if (el.type === MI_UTF16 || el.type === 4) {
-    const codes = decodeElements(el.data, "u2", little, el.data.length / 2, "char") as Uint16Array;
-    return String.fromCharCode(...codes);
+    const codes = decodeElements(el.data, "u2", little, Math.floor(el.data.length / 2), where) as Uint16Array;
+    return codesToString(codes, where);
   }
   if (el.type === MI_UTF32 || el.type === 6) {
-    const codes = decodeElements(el.data, "u4", little, el.data.length / 4, "char") as Uint32Array;
-    return String.fromCodePoint(...codes);
+    const codes = decodeElements(el.data, "u4", little, Math.floor(el.data.length / 4), where) as Uint32Array;
+    return codesToString(codes, where);
   }
   return "";
 }
 
-function parseMatrix(data: Uint8Array, little: boolean, where: string): { name: string; value: MatValue } {
+/** Cells and structs nest; a corrupt file must not recurse until the stack overflows. */
+const MAX_DEPTH = 256;
+/** A struct array without fields occupies no bytes, so its element count is bounded here instead. */
+const MAX_EMPTY_STRUCT_ELEMENTS = 1 << 20;
+
+function parseMatrix(data: Uint8Array, little: boolean, where: string, depth = 0): { name: string; value: MatValue } {
+  if (depth > MAX_DEPTH) throw new Error(`${where}: cells or structs nested more than ${MAX_DEPTH} deep (corrupt MAT-file?)`);
   if (data.length === 0) return { name: "", value: { kind: "numeric", matlabClass: "double", shape: [0, 0], dtype: "f8", fortranOrder: true, data: new Float64Array(0), imag: null } };
   const r = new Reader(data, little, where);
-  const flags = numericData(r.element(), little, where).values as Uint32Array;
+  const flags = numericData(r.element(), little, where).values;
+  if (!(flags instanceof Uint32Array) || flags.length < 1) throw new Error(`${where}: corrupt MAT-file (array flags are not a uint32 element)`);
   const mxClass = flags[0] & 0xff;
   const isComplex = (flags[0] & 0x0800) !== 0;
   const isLogical = (flags[0] & 0x0200) !== 0;
-  const dims = Array.from(numericData(r.element(), little, where).values as Int32Array);
+  const dims = Array.from(numericData(r.element(), little, where).values as ArrayLike<number | bigint>, Number);
   const nameEl = r.element();
   const name = new TextDecoder("latin1").decode(nameEl.data);
   const here = `${where}: variable "${name}"`;
+  if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`${here}: corrupt dimensions [${dims.join(", ")}]`);
   const count = shapeSize(dims);
 
   const numeric = MX_CLASSES[mxClass];
@@ -161,7 +193,8 @@ function parseMatrix(data: Uint8Array, little: boolean, where: string): { name: 
   }
   if (mxClass === 4) {
     // Char arrays are column-major too: read row by row for a 2-D char matrix.
-    const text = r.done ? "" : decodeText(r.element(), little);
+    const text = r.done ? "" : decodeText(r.element(), little, here);
+    if (count > text.length) throw new Error(`${here}: char array of ${count} characters holds only ${text.length} (corrupt MAT-file?)`);
     let value = text;
     if (dims.length === 2 && dims[0] > 1) {
       const rows: string[] = [];
@@ -175,12 +208,14 @@ function parseMatrix(data: Uint8Array, little: boolean, where: string): { name: 
     return { name, value: { kind: "char", shape: dims, value } };
   }
   if (mxClass === 1) {
+    if (count * 8 > r.remaining) throw new Error(`${here}: truncated MAT-file (a cell array of ${count} elements needs more than the ${r.remaining} bytes left)`);
     const items: MatValue[] = [];
-    for (let i = 0; i < count; i++) items.push(parseElementAsMatrix(r.element(), little, here));
+    for (let i = 0; i < count; i++) items.push(parseElementAsMatrix(r.element(), little, here, depth + 1));
     return { name, value: { kind: "cell", shape: dims, items } };
   }
   if (mxClass === 2) {
-    const fieldLen = (numericData(r.element(), little, here).values as Int32Array)[0];
+    const fieldLen = Number((numericData(r.element(), little, here).values as ArrayLike<number | bigint>)[0]);
+    if (!Number.isInteger(fieldLen) || fieldLen < 1) throw new Error(`${here}: corrupt struct (field name length ${fieldLen})`);
     const namesRaw = r.element().data;
     const fieldNames: string[] = [];
     for (let off = 0; off + fieldLen <= namesRaw.length; off += fieldLen) {
@@ -188,10 +223,13 @@ function parseMatrix(data: Uint8Array, little: boolean, where: string): { name: 
       const end = chunk.indexOf(0);
       fieldNames.push(new TextDecoder("latin1").decode(end >= 0 ? chunk.subarray(0, end) : chunk));
     }
+    if (fieldNames.length === 0 ? count > MAX_EMPTY_STRUCT_ELEMENTS : count * fieldNames.length * 8 > r.remaining) {
+      throw new Error(`${here}: truncated or corrupt MAT-file (a struct array of ${count} elements × ${fieldNames.length} fields does not fit in the ${r.remaining} bytes left)`);
+    }
     const elements: Record<string, MatValue>[] = [];
     for (let i = 0; i < count; i++) {
       const rec: Record<string, MatValue> = {};
-      for (const f of fieldNames) rec[f] = parseElementAsMatrix(r.element(), little, `${here}.${f}`);
+      for (const f of fieldNames) rec[f] = parseElementAsMatrix(r.element(), little, `${here}.${f}`, depth + 1);
       elements.push(rec);
     }
     return { name, value: { kind: "struct", shape: dims, fieldNames, elements } };
@@ -199,14 +237,14 @@ function parseMatrix(data: Uint8Array, little: boolean, where: string): { name: 
   return { name, value: { kind: "unsupported", matlabClass: MX_NAMES[mxClass] ?? `class ${mxClass}`, shape: dims } };
 }
 
-function parseElementAsMatrix(el: Element, little: boolean, where: string): MatValue {
+function parseElementAsMatrix(el: Element, little: boolean, where: string, depth: number): MatValue {
   if (el.type !== MI_MATRIX) throw new Error(`${where}: expected a matrix element, found type ${el.type}`);
-  return parseMatrix(el.data, little, where).value;
+  return parseMatrix(el.data, little, where, depth).value;
 }
 
 /** Reads every variable of a Level 5 MAT-file (path or bytes). Sparse and object variables come back as `unsupported`. */
 export function readMat5(pathOrBuffer: string | Uint8Array): Record<string, MatValue> {
-  const bytes = typeof pathOrBuffer === "string" ? readFileSync(pathOrBuffer) : pathOrBuffer;
+  const bytes = typeof pathOrBuffer === "string" ? readInputFile(pathOrBuffer, "readMat5") : pathOrBuffer;
   const where = typeof pathOrBuffer === "string" ? pathOrBuffer : "MAT buffer";
   if (bytes.length < 128) throw new Error(`${where}: too short to be a MAT-file`);
   const marker = String.fromCharCode(bytes[126], bytes[127]);
@@ -248,7 +286,7 @@ export function matToMatrix(value: MatValue | undefined, name = "variable"): Mat
   if (value.kind !== "numeric") throw new Error(`${name}: expected a numeric array, found ${value.kind}`);
   if (value.shape.length !== 2) throw new Error(`${name}: expected a 2-D array, got shape (${value.shape.join(", ")})`);
   const [rows, cols] = value.shape;
-  const src = toFloat64(value.data);
+  const src = toFloat64(value.data, name);
   const out = new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) {
     const base = j * rows;

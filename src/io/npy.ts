@@ -4,7 +4,6 @@
  * Format reference: numpy/lib/format.py (magic "\x93NUMPY", version, header length, a Python dict
  * literal with descr / fortran_order / shape, padded so the data start 64-byte aligned).
  */
-import { readFileSync } from "node:fs";
 import { Matrix } from "../core/index.js";
 import {
   type NdArray,
@@ -16,13 +15,14 @@ import {
   toFloat64,
 } from "./dtype.js";
 import { writeFileAtomic } from "./atomic.js";
+import { readInputFile } from "./input-file.js";
 
 export type { NdArray } from "./dtype.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 function asBytes(pathOrBuffer: string | Uint8Array): { bytes: Uint8Array; where: string } {
-  if (typeof pathOrBuffer === "string") return { bytes: readFileSync(pathOrBuffer), where: pathOrBuffer };
+  if (typeof pathOrBuffer === "string") return { bytes: readInputFile(pathOrBuffer, "readNpy"), where: pathOrBuffer };
   return { bytes: pathOrBuffer, where: "npy buffer" };
 }
 
@@ -65,6 +65,9 @@ export function readNpy(pathOrBuffer: string | Uint8Array): NdArray {
   } else {
     throw new Error(`${where}: unsupported .npy format version ${major}.${bytes[7]}`);
   }
+  if (headerStart + headerLen > bytes.length) {
+    throw new Error(`${where}: truncated .npy file: the header needs ${headerLen} bytes after byte ${headerStart}, the file has ${bytes.length} bytes`);
+  }
   const decoder = new TextDecoder(major === 3 ? "utf-8" : "latin1");
   const header = parseHeader(decoder.decode(bytes.subarray(headerStart, headerStart + headerLen)), where);
   const { dtype, littleEndian } = parseDtype(header.descr, where);
@@ -78,12 +81,12 @@ export function readNpy(pathOrBuffer: string | Uint8Array): NdArray {
  * array becomes an n × 1 column.
  */
 export function npyToMatrix(arr: NdArray, name = "array"): Matrix {
-  if (arr.shape.length === 1) return new Matrix(arr.shape[0], 1, Float64Array.from(toFloat64(arr.data)));
+  if (arr.shape.length === 1) return new Matrix(arr.shape[0], 1, Float64Array.from(toFloat64(arr.data, name)));
   if (arr.shape.length !== 2) {
     throw new Error(`${name}: expected a 2-D array, got shape (${arr.shape.join(", ")})`);
   }
   const [rows, cols] = arr.shape;
-  const src = toFloat64(arr.data);
+  const src = toFloat64(arr.data, name);
   if (!arr.fortranOrder) return new Matrix(rows, cols, src === arr.data ? Float64Array.from(src) : src);
   const out = new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) {

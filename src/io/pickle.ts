@@ -5,9 +5,9 @@
  * Nothing is ever executed: a reference to any class other than the few NumPy/joblib constructors
  * understood here becomes an inert `PythonObject` record.
  */
-import { readFileSync } from "node:fs";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { type NdArray, decodeElements, dtypeSize, parseDtype, shapeSize } from "./dtype.js";
+import { readInputFile } from "./input-file.js";
 
 /** A value of a class this reader does not reconstruct: its qualified name, arguments and state. */
 export class PythonObject {
@@ -67,8 +67,23 @@ function bytesOf(x: unknown, where: string): Uint8Array {
   throw new Error(`${where}: expected raw array bytes`);
 }
 
-function shapeOf(x: unknown): number[] {
-  return (x as (number | bigint)[]).map((v) => Number(v));
+function shapeOf(x: unknown, where: string): number[] {
+  const dims = Array.isArray(x) ? x.map((v) => (typeof v === "number" || typeof v === "bigint" ? Number(v) : NaN)) : null;
+  if (!dims || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${where}: corrupt NumPy array shape ${describe(x)}`);
+  return dims;
+}
+
+function describe(x: unknown): string {
+  try {
+    return JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? String(v) : v))?.slice(0, 80) ?? String(x);
+  } catch {
+    return String(x);
+  }
+}
+
+function argsOf(x: unknown, op: string, where: string, pos: number): unknown[] {
+  if (!Array.isArray(x)) throw new Error(`${where}: corrupt pickle (${op} arguments are not a tuple at byte ${pos})`);
+  return x;
 }
 
 /** Calls a global with arguments, for the few constructors we understand. */
@@ -92,6 +107,7 @@ function callGlobal(fn: PyGlobal, args: unknown[], where: string): unknown {
     case "builtins.set":
     case "builtins.frozenset":
     case "__builtin__.set":
+      if (args[0] !== undefined && !Array.isArray(args[0])) throw new Error(`${where}: set() of a non-list`);
       return new Set((args[0] as unknown[]) ?? []);
     case "builtins.bytearray":
     case "__builtin__.bytearray":
@@ -162,6 +178,17 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
     if (m === undefined) throw new Error(`${where}: corrupt pickle (no mark at byte ${pos})`);
     return stack.splice(m);
   };
+  const list = (op: string): unknown[] => {
+    const t = top();
+    if (!Array.isArray(t)) throw new Error(`${where}: corrupt pickle (${op} on a non-list at byte ${pos})`);
+    return t;
+  };
+  const parseInteger = (text: string): number | bigint => {
+    const t = text.trim().replace(/L$/, "");
+    if (!/^[+-]?\d+$/.test(t)) throw new Error(`${where}: corrupt pickle (bad integer ${JSON.stringify(text.slice(0, 40))} at byte ${pos})`);
+    const v = BigInt(t);
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  };
   const setItem = (container: unknown, key: unknown, value: unknown) => {
     if (container instanceof Map) container.set(key, value);
     else if (typeof container === "object" && container !== null) {
@@ -171,8 +198,10 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
   };
   const longFromBytes = (b: Uint8Array): number | bigint => {
     if (b.length === 0) return 0;
-    let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    // through hexadecimal text: linear in the length, where shifting byte by byte is quadratic
+    let hex = "";
+    for (let i = b.length - 1; i >= 0; i--) hex += b[i].toString(16).padStart(2, "0");
+    let v = BigInt(`0x${hex}`);
     if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   };
@@ -186,8 +215,9 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
     }
     if (obj instanceof PendingNdarray) {
       // state = (version, shape, dtype, is_fortran, rawdata)
+      if (!Array.isArray(state)) throw new Error(`${where}: corrupt NumPy array state at byte ${pos}`);
       const [, shapeRaw, dt, isFortran, raw] = state as unknown[];
-      const shape = shapeOf(shapeRaw);
+      const shape = shapeOf(shapeRaw, where);
       const { dtype, littleEndian } = dtypeFrom(dt, where);
       if (Array.isArray(raw)) throw new Error(`${where}: NumPy object arrays are not supported`);
       const data = decodeElements(bytesOf(raw, where), dtype, littleEndian, shapeSize(shape), where);
@@ -195,9 +225,10 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       return;
     }
     if (obj instanceof ArrayWrapper) {
+      if (typeof state !== "object" || state === null) throw new Error(`${where}: corrupt joblib array state at byte ${pos}`);
       obj.state = state as Record<string, unknown>;
       const s = obj.state;
-      const shape = shapeOf(s.shape);
+      const shape = shapeOf(s.shape, where);
       const { dtype, littleEndian } = dtypeFrom(s.dtype, where);
       // joblib ≥ 1.2 writes one byte giving a padding length, then padding, to align the data.
       if ("numpy_array_alignment_bytes" in s && s.numpy_array_alignment_bytes !== null) {
@@ -275,15 +306,12 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       case 0x49: {
         // INT (text): also encodes True/False in protocol 0
         const s = line();
-        stack.push(s === "01" ? true : s === "00" ? false : Number(s));
+        stack.push(s === "01" ? true : s === "00" ? false : parseInteger(s));
         break;
       }
       case 0x4c: // LONG (text)
-      {
-        const v = BigInt(line().replace(/L$/, ""));
-        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+        stack.push(parseInteger(line()));
         break;
-      }
       case 0x47: // BINFLOAT (big-endian double)
         need(8);
         stack.push(view.getFloat64(pos, false));
@@ -382,13 +410,14 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       case 0x61: {
         // APPEND
         const v = pop();
-        (top() as unknown[]).push(v);
+        list("APPEND").push(v);
         break;
       }
       case 0x65: {
         // APPENDS
         const items = popMark();
-        (top() as unknown[]).push(...items);
+        const target = list("APPENDS");
+        for (const it of items) target.push(it);
         break;
       }
       case 0x73: {
@@ -407,7 +436,8 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       case 0x90: {
         // ADDITEMS
         const items = popMark();
-        const s = top() as Set<unknown>;
+        const s = top();
+        if (!(s instanceof Set)) throw new Error(`${where}: corrupt pickle (ADDITEMS on a non-set at byte ${pos})`);
         for (const it of items) s.add(it);
         break;
       }
@@ -439,7 +469,7 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       }
       case 0x52: {
         // REDUCE
-        const args = pop() as unknown[];
+        const args = argsOf(pop(), "REDUCE", where, pos);
         const fn = pop();
         if (!(fn instanceof PyGlobal)) throw new Error(`${where}: REDUCE on a non-callable at byte ${pos}`);
         const custom = options.globals?.[fn.qualified];
@@ -448,7 +478,7 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       }
       case 0x81: {
         // NEWOBJ cls(*args)
-        const args = pop() as unknown[];
+        const args = argsOf(pop(), "NEWOBJ", where, pos);
         const cls = pop();
         if (!(cls instanceof PyGlobal)) throw new Error(`${where}: NEWOBJ on a non-class at byte ${pos}`);
         stack.push(callGlobal(cls, args, where));
@@ -457,7 +487,7 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
       case 0x92: {
         // NEWOBJ_EX cls(*args, **kwargs)
         pop();
-        const args = pop() as unknown[];
+        const args = argsOf(pop(), "NEWOBJ_EX", where, pos);
         const cls = pop();
         if (!(cls instanceof PyGlobal)) throw new Error(`${where}: NEWOBJ_EX on a non-class at byte ${pos}`);
         stack.push(callGlobal(cls, args, where));
@@ -495,10 +525,18 @@ export function unpickle(bytes: Uint8Array, options: PickleReadOptions = {}): un
  * gzip. Returns the unpickled value with NumPy arrays as NdArray.
  */
 export function readJoblib(pathOrBuffer: string | Uint8Array): unknown {
-  let bytes: Uint8Array = typeof pathOrBuffer === "string" ? readFileSync(pathOrBuffer) : pathOrBuffer;
+  let bytes: Uint8Array = typeof pathOrBuffer === "string" ? readInputFile(pathOrBuffer, "readJoblib") : pathOrBuffer;
   const where = typeof pathOrBuffer === "string" ? pathOrBuffer : "joblib buffer";
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  else if (bytes[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(bytes[1])) bytes = inflateSync(bytes);
+  const decompress = (fn: (b: Uint8Array) => Uint8Array, kind: string) => {
+    try {
+      return fn(bytes);
+    } catch (err) {
+      throw new Error(`${where}: corrupt ${kind}-compressed joblib file: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  if (bytes.length < 2) throw new Error(`${where}: ${bytes.length} bytes is too short to be a joblib/pickle file`);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = decompress(gunzipSync, "gzip");
+  else if (bytes[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(bytes[1])) bytes = decompress(inflateSync, "zlib");
   else if (bytes[0] === 0x5a && bytes[1] === 0x46) {
     throw new Error(`${where}: joblib < 0.10 compressed format is not supported; re-save with a current joblib`);
   } else if (bytes[0] !== 0x80) {
@@ -509,7 +547,7 @@ export function readJoblib(pathOrBuffer: string | Uint8Array): unknown {
 
 /** Reads a plain pickle file (pickle.dump output); NumPy arrays become NdArray. */
 export function readPickle(pathOrBuffer: string | Uint8Array): unknown {
-  const bytes = typeof pathOrBuffer === "string" ? readFileSync(pathOrBuffer) : pathOrBuffer;
+  const bytes = typeof pathOrBuffer === "string" ? readInputFile(pathOrBuffer, "readPickle") : pathOrBuffer;
   return unpickle(bytes, { where: typeof pathOrBuffer === "string" ? pathOrBuffer : "pickle buffer" });
 }
 

@@ -3,10 +3,10 @@
  * `<root>/data.pkl` (a pickle whose tensors point at storages by persistent id) and one raw
  * little-endian file per storage, `<root>/data/<key>`. Read without PyTorch, nothing executed.
  */
-import { readFileSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import { type NdArray, type NumericTypedArray, decodeElements, dtypeSize, shapeSize } from "./dtype.js";
 import { unpickle } from "./pickle.js";
+import { readInputFile } from "./input-file.js";
 
 /** Entries of a zip archive (stored or deflated), by name. */
 export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Uint8Array> {
@@ -20,6 +20,10 @@ export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Ui
     }
   }
   if (eocd < 0) throw new Error(`${where}: not a zip archive (no end-of-central-directory record)`);
+  const corrupt = (what: string) => new Error(`${where}: corrupt zip archive (${what})`);
+  const within = (start: number, length: number, what: string) => {
+    if (!(start >= 0 && start + length <= bytes.length)) throw corrupt(`${what} at byte ${start} lies beyond the end of the file`);
+  };
   let count = view.getUint16(eocd + 10, true);
   let offset = view.getUint32(eocd + 16, true);
   if (count === 0xffff || offset === 0xffffffff) {
@@ -27,12 +31,14 @@ export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Ui
     const loc = eocd - 20;
     if (loc < 0 || view.getUint32(loc, true) !== 0x07064b50) throw new Error(`${where}: malformed ZIP64 archive`);
     const z64 = Number(view.getBigUint64(loc + 8, true));
+    within(z64, 56, "ZIP64 directory record");
     count = Number(view.getBigUint64(z64 + 32, true));
     offset = Number(view.getBigUint64(z64 + 48, true));
   }
   const out = new Map<string, Uint8Array>();
   const decoder = new TextDecoder("utf-8");
   for (let n = 0; n < count; n++) {
+    within(offset, 46, "central directory entry");
     if (view.getUint32(offset, true) !== 0x02014b50) throw new Error(`${where}: corrupt central directory`);
     const method = view.getUint16(offset + 10, true);
     let compSize = view.getUint32(offset + 20, true);
@@ -41,6 +47,7 @@ export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Ui
     const extraLen = view.getUint16(offset + 30, true);
     const commentLen = view.getUint16(offset + 32, true);
     let local = view.getUint32(offset + 42, true);
+    within(offset + 46, nameLen + extraLen + commentLen, "central directory entry");
     const name = decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLen));
     // ZIP64 extra field (id 1) carries the 64-bit sizes/offset that overflowed.
     let e = offset + 46 + nameLen;
@@ -48,25 +55,34 @@ export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Ui
     while (e + 4 <= extraEnd) {
       const id = view.getUint16(e, true);
       const len = view.getUint16(e + 2, true);
-      if (id === 1) {
+      if (id === 1 && e + 4 + len <= extraEnd) {
         let p = e + 4;
-        if (size === 0xffffffff) {
+        const end = e + 4 + len;
+        if (size === 0xffffffff && p + 8 <= end) {
           size = Number(view.getBigUint64(p, true));
           p += 8;
         }
-        if (compSize === 0xffffffff) {
+        if (compSize === 0xffffffff && p + 8 <= end) {
           compSize = Number(view.getBigUint64(p, true));
           p += 8;
         }
-        if (local === 0xffffffff) local = Number(view.getBigUint64(p, true));
+        if (local === 0xffffffff && p + 8 <= end) local = Number(view.getBigUint64(p, true));
       }
       e += 4 + len;
     }
+    within(local, 30, `local header of ${name}`);
     const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    within(dataStart, compSize, `data of ${name}`);
     const raw = bytes.subarray(dataStart, dataStart + compSize);
     if (method === 0) out.set(name, raw);
-    else if (method === 8) out.set(name, inflateRawSync(raw));
-    else throw new Error(`${where}: entry ${name} uses unsupported compression method ${method}`);
+    else if (method === 8) {
+      try {
+        // the declared size bounds the output, so a corrupt stream cannot inflate without limit
+        out.set(name, inflateRawSync(raw, { maxOutputLength: Math.max(1, size) }));
+      } catch (err) {
+        throw corrupt(`entry ${name} does not inflate: ${(err as Error).message}`);
+      }
+    } else throw new Error(`${where}: entry ${name} uses unsupported compression method ${method}`);
     if (out.get(name)?.length !== size) throw new Error(`${where}: entry ${name} is truncated`);
     offset = extraEnd + commentLen;
   }
@@ -86,11 +102,19 @@ interface Storage {
 function rebuildTensor(args: unknown[], where: string): NdArray {
   const [storage, offsetRaw, sizeRaw, strideRaw] = args as [Storage, number, number[], number[]];
   if (!storage || !storage.data) throw new Error(`${where}: tensor without storage`);
-  const shape = (sizeRaw ?? []).map(Number);
-  const stride = (strideRaw ?? []).map(Number);
+  const ints = (x: unknown) => (Array.isArray(x) ? x.map(Number) : null);
+  const shape = ints(sizeRaw ?? []);
+  const stride = ints(strideRaw ?? []);
   const offset = Number(offsetRaw ?? 0);
+  const valid = (v: number) => Number.isSafeInteger(v) && v >= 0;
+  if (!shape || !stride || !shape.every(valid) || !stride.every(valid) || stride.length !== shape.length || !valid(offset)) {
+    throw new Error(`${where}: corrupt tensor layout (size ${String(sizeRaw)}, stride ${String(strideRaw)}, offset ${String(offsetRaw)})`);
+  }
   const n = shapeSize(shape);
   const src = storage.data;
+  // every index the strides reach must lie inside the storage
+  const last = n === 0 ? -1 : shape.reduce((o, s, d) => o + (s - 1) * stride[d], offset);
+  if (last >= src.length) throw new Error(`${where}: tensor of shape (${shape.join(", ")}) reaches element ${last} of a storage of ${src.length}`);
   const out = new (src.constructor as new (n: number) => NumericTypedArray)(n);
   const sink = out as unknown as { [i: number]: number | bigint };
   const idx = new Array(shape.length).fill(0);
@@ -113,7 +137,7 @@ function rebuildTensor(args: unknown[], where: string): NdArray {
  * Half-precision and quantized tensors are not supported; the legacy (pre-1.6) format is not either.
  */
 export function readTorch(pathOrBuffer: string | Uint8Array): unknown {
-  const bytes = typeof pathOrBuffer === "string" ? readFileSync(pathOrBuffer) : pathOrBuffer;
+  const bytes = typeof pathOrBuffer === "string" ? readInputFile(pathOrBuffer, "readTorch") : pathOrBuffer;
   const where = typeof pathOrBuffer === "string" ? pathOrBuffer : "torch buffer";
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     throw new Error(`${where}: not a zip-format PyTorch file (saved by torch < 1.6?); re-save it with a current torch.save`);
@@ -126,6 +150,7 @@ export function readTorch(pathOrBuffer: string | Uint8Array): unknown {
   const storages = new Map<string, Storage>();
   const persistentLoad = (pid: unknown): Storage => {
     // ('storage', storage_type, key, location, numel)
+    if (!Array.isArray(pid)) throw new Error(`${where}: corrupt persistent id ${String(pid)}`);
     const [tag, type, key, , numel] = pid as [string, { name?: string }, string, string, number];
     if (tag !== "storage") throw new Error(`${where}: unknown persistent id ${String(tag)}`);
     const cached = storages.get(key);
@@ -135,6 +160,7 @@ export function readTorch(pathOrBuffer: string | Uint8Array): unknown {
     const raw = entries.get(`${root}data/${key}`);
     if (!raw) throw new Error(`${where}: missing storage ${root}data/${key}`);
     const count = Number(numel);
+    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`${where}: storage ${key} has a corrupt element count ${String(numel)}`);
     if (raw.length < count * dtypeSize(dtype)) throw new Error(`${where}: storage ${key} is truncated`);
     const storage = { dtype, data: decodeElements(raw, dtype, !bigEndian, count, where) };
     storages.set(key, storage);

@@ -73,7 +73,7 @@ test("unit and shape checks say what to change", async () => {
   assert.throws(() => tableToRecording(aq.table({ ...base, x: [-1, 0, 1] }), { binSeconds: 0.01 }), /negative value.*labels/);
   assert.throws(() => tableToRecording(aq.table({ ...base, t: [0, 0.1, 0.3] }), { time: "t" }), /unevenly spaced/);
   assert.throws(() => tableToRecording(aq.table(base), { labels: ["speed"], binSeconds: 0.01 }), /no column "speed"/);
-  assert.throws(() => tableToRecording(aq.table({ ...base, n0: [0, NaN, 1] }), { binSeconds: 0.01 }), /NaN in row 1/);
+  assert.throws(() => tableToRecording(aq.table({ ...base, n0: [0, NaN, 1] }), { binSeconds: 0.01 }), /missing cell "NaN" at row 2, column 1 \("n0"\)/);
   assert.throws(() => tableToRecording(aq.table(base), { binSeconds: 0.01, unit: "counts" } as any), /unknown option "unit"/);
   const rates = tableToRecording(aq.table({ ...base, n1: [0.5, 1, 2] }), { binSeconds: 0.01, units: "rates" });
   assert.equal(rates.activity.get(0, 1), 0.5);
