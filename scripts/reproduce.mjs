@@ -300,8 +300,10 @@ function writeSummary(outDir, run, notebooks, reporting, state = "complete") {
     "",
     ...(complete ? [] : [`**Incomplete run (${state}):** ${notebooks.length} of ${run.notebooks.length} notebooks ran; ` +
       `not run: ${run.notebooks.filter((id) => !notebooks.some((n) => n.id === id)).join(", ") || "none"}. Nothing below is a full reproduction.`, ""]),
+    // the comparison with the baselines and the verdict on each claim lead; the checks follow
+    ...(experiments.length ? [reporting.comparisonMarkdown(experiments)] : []),
     `Started ${run.startedAt}, library ${run.libraryVersion}${run.gitCommit ? `, commit ${run.gitCommit}` : ""}, Node ${run.node}. ` +
-      (complete ? `Overall: **${passed ? "all checks pass" : "some checks fail or notebooks errored"}**.` : ""),
+      (complete ? `Checks against the paper's numbers: **${passed ? "every check passes" : "some checks fail or notebooks errored"}**.` : ""),
     "",
     "| notebook | status | time (s) | note |",
     "|---|---|---|---|",

@@ -13,6 +13,17 @@ export {
   type RecordOptions,
 } from "./results.js";
 export {
+  evaluateComparison,
+  comparisonMarkdown,
+  comparisonHtml,
+  marginText,
+  checksTally,
+  type ComparisonInput,
+  type Comparison,
+  type Proviso,
+  type Verdict,
+} from "./comparison.js";
+export {
   renderFigure,
   saveFigure,
   showFigure,

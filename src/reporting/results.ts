@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { VERSION } from "../version.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { resultsDir, runMode, type RunMode } from "./paths.js";
+import { checksTally, comparisonHtml, evaluateComparison, type Comparison, type ComparisonInput } from "./comparison.js";
 
 /** One reproduced number, with what the paper reports and how it is judged. */
 export interface ResultCheckInput {
@@ -47,6 +48,8 @@ export interface ExperimentResults {
   /** True when no check failed (numbers without a criterion do not count). */
   passed: boolean;
   checks: ResultCheck[];
+  /** MARBLE against the best baseline and the paper's claim, with the verdict; null when not given. */
+  comparison: Comparison | null;
   /** Free-form context: sizes used, seeds, whether data was simulated. */
   details: Record<string, unknown>;
 }
@@ -55,6 +58,8 @@ export interface RecordOptions {
   /** Folder to write into; defaults to `resultsDir()`. */
   dir?: string;
   details?: Record<string, unknown>;
+  /** What the experiment leads with: MARBLE against its baselines on one metric, and the paper's claim. */
+  comparison?: ComparisonInput;
 }
 
 function fmt(x: number): string {
@@ -142,6 +147,7 @@ export function recordResults(
     throw new Error(`recordResults("${experiment}"): give at least one check`);
   }
   const evaluated = checks.map(evaluateCheck);
+  const comparison = options.comparison === undefined ? null : evaluateComparison(options.comparison, evaluated);
   const record: ExperimentResults = {
     experiment,
     notebook: process.env.MARBLE_NOTEBOOK ?? null,
@@ -150,6 +156,7 @@ export function recordResults(
     createdAt: new Date().toISOString(),
     passed: evaluated.every((c) => c.passed !== false),
     checks: evaluated,
+    comparison,
     details: options.details ?? {},
   };
   const dir = options.dir ?? resultsDir();
@@ -187,7 +194,10 @@ function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The checks of one experiment as an HTML table, for inline display in a notebook. */
+/**
+ * One experiment for inline display in a notebook: the comparison with the best baseline and the
+ * verdict on the paper's claim first, then the checks as a table.
+ */
 export function resultsHtml(record: ExperimentResults): string {
   const rows = record.checks
     .map((c) => {
@@ -200,9 +210,10 @@ export function resultsHtml(record: ExperimentResults): string {
       );
     })
     .join("");
+  const failed = record.checks.some((c) => c.passed === false);
   return (
-    `<p><b>${esc(record.experiment)}</b> (${record.mode} mode): ` +
-    `${record.passed ? "all checks pass" : "<span style=\"color:#cf222e\">some checks fail</span>"}</p>` +
+    comparisonHtml(record) +
+    `<p>Checks (${record.mode} mode): ${failed ? `<span style="color:#cf222e">${checksTally(record.checks)}</span>` : checksTally(record.checks)}</p>` +
     `<table><thead><tr><th>quantity</th><th>value</th><th>paper</th><th>criterion</th><th>result</th></tr></thead>` +
     `<tbody>${rows}</tbody></table>`
   );

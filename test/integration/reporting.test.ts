@@ -30,6 +30,7 @@ test("recordResults writes one JSON file per experiment and fails the record on 
       { name: "n", value: 10 },
     ], { dir, details: { simulated: false } });
     assert.equal(r.passed, false);
+    assert.equal(r.comparison, null, "no comparison given, none recorded");
     const files = readdirSync(join(dir, "experiments"));
     assert.deepEqual(files, ["05_rat_hippocampus.json"]);
     const saved = JSON.parse(readFileSync(join(dir, "experiments", files[0]), "utf8"));
