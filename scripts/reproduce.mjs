@@ -465,7 +465,10 @@ export async function main(argv = process.argv.slice(2)) {
     console.log(`reproduce: FAILED — notebook(s) stopped with an error: ${errored.join(", ")}`);
     return 1;
   }
-  console.log(summary.passed ? "reproduce: all checks pass" : "reproduce: every notebook ran, but checks against the paper failed (see results.md)");
+  // the comparison first (MARBLE against the best baseline, claim by claim), then the checks
+  const verdicts = ["yes", "partly", "no", "not testable offline"].map((v) => `${summary.experiments.filter((e) => e.comparison?.verdict === v).length} ${v}`);
+  console.log(`reproduce: the paper's claims reproduced here: ${verdicts.join(", ")} (results.md: MARBLE against the best baseline, per experiment)`);
+  console.log(summary.passed ? "reproduce: every check against the paper's numbers passes" : "reproduce: every notebook ran, but checks against the paper failed (see results.md)");
   // 2 (not 1) so that callers can tell a scientific shortfall from a broken notebook
   return summary.passed ? 0 : 2;
 }
