@@ -160,7 +160,14 @@ try:
         for n, idx in enumerate(code):
             cell = nb.cells[idx]
             t0 = time.time()
-            head = next((l.strip() for l in cell.source.splitlines() if l.strip() and not l.strip().startswith(("import ", "//", "/*", "*"))), "")
+            head, in_import = "", False
+            for line in (l.strip() for l in cell.source.splitlines()):
+                if in_import or line.startswith("import "):
+                    in_import = not (" from " in line or line.startswith("} from") or line.endswith(";"))
+                    continue
+                if line and not line.startswith(("//", "/*", "*")):
+                    head = line
+                    break
             emit(event="start", index=n + 1, of=len(code), head=head[:70])
             try:
                 client.execute_cell(cell, idx)
