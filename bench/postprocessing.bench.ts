@@ -22,7 +22,32 @@ function emdCase(n: number, d: number): BenchCase {
   };
 }
 
+/** 40 conditions of 190–210 points in 5-D, shifted apart: the van der Pol job's OT workload. */
+function fortyConditions(): { X: Matrix; cond: number[] } {
+  const rng = new Random(5);
+  const rows: number[][] = [], cond: number[] = [];
+  for (let c = 0; c < 40; c++) {
+    const n = 190 + rng.int(21);
+    for (const r of cloud(rng, n, 5, c / 10)) {
+      rows.push(r);
+      cond.push(c);
+    }
+  }
+  return { X: Matrix.from(rows), cond };
+}
+
 export const cases: BenchCase[] = [
+  {
+    name: "OT distances, 40 conditions × ~200 points, d = 5 (780 exact point-cloud EMDs)",
+    target: "≤ 0.3 s",
+    run: () => {
+      const { X, cond } = fortyConditions();
+      const t0 = performance.now(), c0 = process.cpuUsage();
+      const r = distributionDistances(X, cond);
+      const cpu = process.cpuUsage(c0);
+      return { otSeconds: (performance.now() - t0) / 1000, otCpu: (cpu.user + cpu.system) / 1e6, d01: r.dist.get(0, 1) };
+    },
+  },
   emdCase(2000, 5),
   emdCase(2000, 20),
   {

@@ -112,9 +112,12 @@ export function distributionDistances(
           `needs a ${sizes[0]} × ${sizes[1]} cost matrix (limit ${MAX_PAIRS / 1e6}M entries). Pass nClusters (compare cluster histograms) or subsample the conditions.`,
       );
     }
+    // Each condition's points gathered once, contiguous; one cost buffer serves every pair.
+    const points = members.map((rows) => gatherRows(X, rows));
+    const buffer = new Float64Array(sizes[0] * sizes[1]);
     for (let s = 0; s < nc; s++) {
       for (let t = s + 1; t < nc; t++) {
-        const v = pointCloudEmd(X, members[s], members[t]);
+        const v = uniformCloudEmd(points[s], members[s].length, points[t], members[t].length, d, buffer);
         dist.set(s, t, v);
         dist.set(t, s, v);
       }
@@ -196,18 +199,30 @@ export function pointCloudEmd(X: Matrix, rowsA: ArrayLike<number>, rowsB: ArrayL
         `(over ${MAX_PAIRS / 1e6}M entries). Pass nClusters (compare cluster histograms) or subsample the conditions.`,
     );
   }
-  const cost = new Float64Array(n1 * n2);
-  const xb = new Float64Array(n2 * d);
-  for (let c = 0; c < n2; c++) xb.set(X.row(rowsB[c]), c * d);
+  return uniformCloudEmd(gatherRows(X, rowsA), n1, gatherRows(X, rowsB), n2, d, new Float64Array(n1 * n2));
+}
+
+/** The rows of X listed in `rows`, packed one after another. */
+function gatherRows(X: Matrix, rows: ArrayLike<number>): Float64Array {
+  const d = X.cols;
+  const out = new Float64Array(rows.length * d);
+  for (let r = 0; r < rows.length; r++) out.set(X.data.subarray(rows[r] * d, rows[r] * d + d), r * d);
+  return out;
+}
+
+/** EMD between packed point sets xa (n1 points) and xb (n2 points) with uniform weights; `buffer` holds the cost matrix. */
+function uniformCloudEmd(xa: Float64Array, n1: number, xb: Float64Array, n2: number, d: number, buffer: Float64Array): number {
+  const cost = buffer.length === n1 * n2 ? buffer : buffer.subarray(0, n1 * n2);
   for (let r = 0; r < n1; r++) {
-    const base = rowsA[r] * d;
+    const base = r * d, row = r * n2;
     for (let c = 0; c < n2; c++) {
+      const other = c * d;
       let s = 0;
       for (let j = 0; j < d; j++) {
-        const t = X.data[base + j] - xb[c * d + j];
+        const t = xa[base + j] - xb[other + j];
         s += t * t;
       }
-      cost[r * n2 + c] = Math.sqrt(s);
+      cost[row + c] = Math.sqrt(s);
     }
   }
   // Each source sends n2 units and each sink receives n1: integer flows, total n1·n2.
