@@ -78,7 +78,8 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     buildExtension("--app");
     if (!existsSync(join(ROOT, "dist", "display", "show.js"))) {
       // the notebook imports @marble-lab/core from dist/ (npm test builds it first)
-      spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+      // TypeScript by path: tslab's older compiler claims node_modules/.bin/tsc
+      spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
     }
     // run a copy so saving in the lab never touches the committed fixture
     mkdirSync(LAB_DIR, { recursive: true });
