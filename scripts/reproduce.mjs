@@ -143,7 +143,7 @@ function checkData(nbPath) {
 // Executes a notebook cell by cell with nbclient, stops at the first failing cell, and always
 // writes what was executed (tslab reports errors as stderr streams, so the driver collects them).
 const DRIVER = String.raw`
-import json, os, sys, time
+import json, os, sys
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -159,7 +159,6 @@ try:
     with client.setup_kernel():
         for n, idx in enumerate(code):
             cell = nb.cells[idx]
-            t0 = time.time()
             head, in_import = "", False
             for line in (l.strip() for l in cell.source.splitlines()):
                 if in_import or line.startswith("import "):
@@ -177,15 +176,13 @@ try:
                 detail = "".join(msgs).strip() or str(e).strip().splitlines()[-1:]
                 failure = {"cell": n + 1, "of": len(code), "kind": type(e).__name__, "message": detail if isinstance(detail, str) else " ".join(detail)}
                 break
-            finally:
-                emit(event="cell", index=n + 1, of=len(code), seconds=round(time.time() - t0, 2))
 except Exception as e:
     failure = failure or {"cell": None, "of": len(code), "kind": type(e).__name__, "message": str(e)}
 nbformat.write(nb, out)
 emit(event="done", failure=failure)
 `;
 
-function runNotebook(nb, outDir, env, timeout, onCell, onStart = () => {}) {
+function runNotebook(nb, outDir, env, timeout, onCellStart) {
   return new Promise((resolvePromise) => {
     const outPath = join(outDir, `${nb.id}.ipynb`);
     const child = spawn(PYTHON, ["-c", DRIVER, nb.path, outPath, String(timeout), KERNEL_NAME], {
@@ -205,8 +202,7 @@ function runNotebook(nb, outDir, env, timeout, onCell, onStart = () => {}) {
         if (!line) continue;
         try {
           const ev = JSON.parse(line);
-          if (ev.event === "cell") onCell(ev);
-          else if (ev.event === "start") onStart(ev);
+          if (ev.event === "start") onCellStart(ev);
           else if (ev.event === "done") done = ev;
         } catch {
           // not one of the driver's lines
@@ -442,7 +438,7 @@ export async function main(argv = process.argv.slice(2)) {
     const ticker = setInterval(() => {
       if (tty || Date.now() - cellStart >= opts.progressEvery * 1000) show();
     }, 1000);
-    const { failure } = await runNotebook(nb, outDir, env, timeout, () => {}, (ev) => {
+    const { failure } = await runNotebook(nb, outDir, env, timeout, (ev) => {
       cell = `cell ${ev.index}/${ev.of}${ev.head ? ` (${ev.head})` : ""}`;
       cellStart = Date.now();
       lastPlain = Date.now();
@@ -456,7 +452,7 @@ export async function main(argv = process.argv.slice(2)) {
     }
     notebooks.push(entry);
     // the summary is rewritten after every notebook so an interrupted run still leaves one
-    writeSummary(outDir, run, notebooks, reporting, k + 1 < selected.length ? "running" : "complete");
+    writeSummary(outDir, run, notebooks, reporting, "running");
     const status = notebooks[notebooks.length - 1].status;
     process.stdout.write(`${tty ? "\r" : ""}${head}  ${status}  ${seconds} s${tty ? "\x1b[K" : ""}\n`);
     if (failure) console.log(`    ${entry.error.split("\n").slice(0, 6).join("\n    ")}`);
@@ -473,8 +469,7 @@ export async function main(argv = process.argv.slice(2)) {
     return 1;
   }
   // the comparison first (MARBLE against the best baseline, claim by claim), then the checks
-  const verdicts = ["yes", "partly", "no", "not testable offline"].map((v) => `${summary.experiments.filter((e) => e.comparison?.verdict === v).length} ${v}`);
-  console.log(`reproduce: the paper's claims reproduced here: ${verdicts.join(", ")} (results.md: MARBLE against the best baseline, per experiment)`);
+  console.log(`reproduce: the paper's claims reproduced here: ${reporting.verdictTally(summary.experiments)} (results.md: MARBLE against the best baseline, per experiment)`);
   console.log(summary.passed ? "reproduce: every check against the paper's numbers passes" : "reproduce: every notebook ran, but checks against the paper failed (see results.md)");
   // 2 (not 1) so that callers can tell a scientific shortfall from a broken notebook
   return summary.passed ? 0 : 2;

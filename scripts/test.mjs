@@ -35,16 +35,18 @@ function findTests(dir) {
   return out;
 }
 
+// slow suites live in test/integration (notebooks: Jupyter) and test/e2e (browser: Jupyter, Chromium)
+const NEEDS_JUPYTER = /[\\/](integration|e2e)[\\/]/;
+const NEEDS_BROWSER = /[\\/]e2e[\\/]/;
 let files = findTests(join(root, "test")).sort();
-// slow suites (notebooks, browser) live in test/integration and test/e2e
-if (unitOnly) files = files.filter((f) => !/[\\/](integration|e2e)[\\/]/.test(f));
-if (skipBrowser) files = files.filter((f) => !/[\\/]e2e[\\/]/.test(f));
+if (unitOnly) files = files.filter((f) => !NEEDS_JUPYTER.test(f));
+if (skipBrowser) files = files.filter((f) => !NEEDS_BROWSER.test(f));
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 
 // the components the chosen suites need, installed before they run; a missing one fails the run
 const groups = [];
-if (files.some((f) => /[\\/](integration|e2e)[\\/]/.test(f))) groups.push("jupyter");
-if (files.some((f) => /[\\/]e2e[\\/]/.test(f))) groups.push("browser");
+if (files.some((f) => NEEDS_JUPYTER.test(f))) groups.push("jupyter");
+if (files.some((f) => NEEDS_BROWSER.test(f))) groups.push("browser");
 const missing = ensureComponents(groups, (m) => console.log(`test: ${m}`));
 if (missing.length) {
   for (const [g, why] of missing) {
@@ -57,7 +59,8 @@ if (skipBrowser && !unitOnly) console.warn("test: browser tests skipped on reque
 
 // call our TypeScript by path: tslab ships its own older compiler that claims node_modules/.bin/tsc
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-// the library is imported by its package name (notebooks, extension); a later `npm install <pkg>` can drop the link
+// the library is imported by its package name (notebooks, extension): package.json declares the
+// link (file:.), this restores it if something removed it
 run(process.execPath, [join(root, "scripts", "link-self.mjs")]);
 run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit"]);
 run("npx", ["eslint", "src", "test", "scripts", "bench"]);

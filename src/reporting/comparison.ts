@@ -192,17 +192,21 @@ export function checksTally(checks: readonly CheckOutcome[]): string {
 
 const VERDICTS: Verdict[] = ["yes", "partly", "no", "not testable offline"];
 
+/** How many claims got each verdict: "1 yes, 4 partly, 0 no, 1 not testable offline". */
+export function verdictTally(records: readonly SummaryRecord[]): string {
+  return VERDICTS.map((v) => `${records.filter((r) => r.comparison?.verdict === v).length} ${v}`).join(", ");
+}
+
 /**
  * The summary a results page opens with: how many claims are reproduced, then one row per
  * experiment — the metric, MARBLE, the best baseline, the margin, the paper's claim and the verdict.
  */
 export function comparisonMarkdown(records: readonly SummaryRecord[]): string {
-  const counts = VERDICTS.map((v) => [v, records.filter((r) => r.comparison?.verdict === v).length] as const);
   const without = records.filter((r) => !r.comparison).length;
   const lines = [
     "## MARBLE against the best baseline, and the paper's claims",
     "",
-    `Claims reproduced here: ${counts.map(([v, n]) => `${n} ${v}`).join(", ")}` +
+    `Claims reproduced here: ${verdictTally(records)}` +
       (without ? `; ${without} experiment${without > 1 ? "s" : ""} without a paper claim to compare` : "") + ".",
     "",
     "| experiment | metric | MARBLE | best baseline | margin | paper's claim | reproduced here | checks |",

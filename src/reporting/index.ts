@@ -15,6 +15,7 @@ export {
 export {
   evaluateComparison,
   comparisonMarkdown,
+  verdictTally,
   comparisonHtml,
   marginText,
   checksTally,
