@@ -4,10 +4,11 @@
  * exists (killed, power cut) is taken over; a live holder makes the second writer fail with a
  * message naming the holder. Locks are re-entrant within a process.
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { readFileSync, renameSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { ValidationError } from "../core/validate.js";
+import { writeFileDurable } from "./atomic.js";
 
 export const LOCK_FILE = ".marble-lock";
 
@@ -70,18 +71,18 @@ function parseRecord(text: string): LockRecord | null {
   }
 }
 
+/** This process's lock record, as written to a lock file. */
+function lockRecordText(): string {
+  return JSON.stringify({ pid: process.pid, host: hostname(), started: processStartTime(process.pid), since: new Date().toISOString() } satisfies LockRecord) + "\n";
+}
+
+/** Creates `file` holding `text` (O_EXCL, written whole and flushed); false when it exists. */
 function tryCreate(file: string, text: string): boolean {
-  let fd: number;
   try {
-    fd = openSync(file, "wx", 0o644);
+    writeFileDurable(file, text, "wx");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw e;
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
   }
   return true;
 }
@@ -92,7 +93,7 @@ function tryCreate(file: string, text: string): boolean {
  */
 function removeIfUnchanged(file: string, text: string): void {
   const guard = `${file}.takeover`;
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), started: processStartTime(process.pid), since: new Date().toISOString() });
+  const mine = lockRecordText();
   if (!tryCreate(guard, mine)) {
     const other = parseRecord(readText(guard) ?? "");
     if (other && isAlive(other)) return; // someone else is taking over right now
@@ -129,7 +130,7 @@ export function lockFolder(dir: string, what = "folder"): FolderLock {
     mine.count++;
     return makeHandle(path, file);
   }
-  const text = JSON.stringify({ pid: process.pid, host: hostname(), started: processStartTime(process.pid), since: new Date().toISOString() } satisfies LockRecord) + "\n";
+  const text = lockRecordText();
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(file, text)) {
       held.set(path, { count: 1, text });
