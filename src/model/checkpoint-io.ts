@@ -39,12 +39,15 @@ export class CheckpointError extends ValidationError {
 
 export { FolderLockedError };
 
+/** A data file or temporary manifest that a save writes and a later save or load may remove. */
+function isSaveFile(name: string): boolean {
+  return name === LEGACY_WEIGHTS || DATA_FILE.test(name) || MANIFEST_TMP.test(name);
+}
+
 function isProjectFile(name: string): boolean {
   return (
     name === MANIFEST ||
-    name === LEGACY_WEIGHTS ||
-    DATA_FILE.test(name) ||
-    MANIFEST_TMP.test(name) ||
+    isSaveFile(name) ||
     name === LOCK_FILE ||
     name.startsWith(`${LOCK_FILE}.`) ||
     COMPANIONS.has(name)
@@ -212,7 +215,7 @@ function removeUnreferenced(dir: string, keep: Set<string>): number {
   let removed = 0;
   for (const name of readdirSync(dir)) {
     if (keep.has(name)) continue;
-    if (name === LEGACY_WEIGHTS || DATA_FILE.test(name) || MANIFEST_TMP.test(name)) {
+    if (isSaveFile(name)) {
       rmSync(join(dir, name), { force: true });
       removed++;
     }
@@ -354,7 +357,7 @@ export function readCheckpoint(path: string, where: string): LoadedCheckpoint {
 /** Removes leftovers of killed saves if no other process is writing (best effort: a read-only folder stays as it is). */
 function tidy(dir: string, keep: Set<string>): void {
   const names = readdirSync(dir);
-  if (!names.some((n) => !keep.has(n) && (n === LEGACY_WEIGHTS || DATA_FILE.test(n) || MANIFEST_TMP.test(n)))) return;
+  if (!names.some((n) => !keep.has(n) && isSaveFile(n))) return;
   try {
     const lock = lockFolder(dir, "checkpoint folder");
     try {

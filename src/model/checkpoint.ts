@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { VERSION } from "../version.js";
 import { encodeSafetensors, type NamedArray } from "./safetensors.js";
-import { checkOutputFolder, commitCheckpoint, readCheckpoint, legacyRunId, CheckpointError, type DataFile } from "./checkpoint-io.js";
+import { checkOutputFolder, commitCheckpoint, readCheckpoint, legacyRunId, CheckpointError, MANIFEST, type DataFile } from "./checkpoint-io.js";
 import { encodeRun, decodeRun, type TrainingRun } from "./run-state.js";
 import type { Tensor } from "./tensor.js";
 
@@ -103,7 +103,7 @@ export interface ReadMarbleCheckpoint {
 export function readMarbleCheckpoint(path: string, where: string): ReadMarbleCheckpoint {
   const ck = readCheckpoint(path, where);
   const json = ck.manifest;
-  const manifestPath = join(ck.dir, "model.json");
+  const manifestPath = join(ck.dir, MANIFEST);
   const numbers = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "number" ? x : NaN)) : []);
   return {
     manifestPath,

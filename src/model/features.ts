@@ -193,7 +193,7 @@ export class RecomputedFeatures implements FeatureProvider {
  * relative error below 1e-7 within |δ| ≤ 0.46 of the centre when ‖L‖∞ = 2 (random-walk
  * Laplacian), so the centre rarely moves while t is learned.
  */
-const EXPANSION_TERMS = 10;
+export const EXPANSION_TERMS = 10;
 
 /** max_i Σ_j |A_ij|, which bounds ‖A‖ in the expansion's remainder. */
 function infinityNorm(A: SparseMatrix): number {
@@ -282,7 +282,7 @@ export class HeatExpansion {
   }
 }
 /** Above this many stored values the expansion is kept in float32 (about 128 MB in float64). */
-const FLOAT64_LIMIT = 16 * 1024 * 1024;
+export const FLOAT64_LIMIT = 16 * 1024 * 1024;
 
 /** Linear feature maps with diffusion: cached expansion of F(t) around a centre t₀. */
 export class ExpandedFeatures implements FeatureProvider {

@@ -10,12 +10,10 @@
 import { constrainedMemory } from "node:process";
 import { totalmem } from "node:os";
 import { ValidationError } from "../core/validate.js";
+// the expansion's terms per node and channel, and the stored values above which it is float32
+import { EXPANSION_TERMS, FLOAT64_LIMIT as EXPANSION_FLOAT64_LIMIT } from "./features.js";
 import { gradientChannelCount, marbleParameterCount, marbleShape, type MarbleParams, type MarbleShape } from "./params.js";
 
-/** Terms of the heat-kernel expansion cached per node and channel (features.ts). */
-const EXPANSION_TERMS = 10;
-/** Above this many stored values the expansion is kept in float32 (features.ts). */
-const EXPANSION_FLOAT64_LIMIT = 16 * 1024 * 1024;
 /** A WebAssembly memory (float32 network, float32 expansion store) holds at most 65536 pages of 64 KiB. */
 export const WASM_MEMORY_BYTES = 4 * 1024 ** 3;
 
