@@ -405,8 +405,8 @@ export class Marble {
    * model holds (see FitOptions.resume).
    */
   async fit(data: MarbleDataset, options: FitOptions = {}): Promise<FitResult> {
-    checkFitCall(this.params, this.shape, data, options);
     this.checkCompatible(data, "Marble.fit");
+    checkFitCall(this.params, this.shape, data, options);
     const { outdir, verbose = false, onEpoch, signal, progress, force = false, resume = false, command } = options;
     const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     if (!Number.isInteger(every) || every < 0) throw new ValidationError(`Marble.fit: checkpointEvery must be an integer ≥ 0 (0: checkpoints only at the end and on interruption), got ${every}`);

@@ -100,9 +100,8 @@ function checkFitOptions(options: FitOptions): void {
   if (options.outdir === "") throw new ValidationError("Marble.fit: outdir is empty; give a folder path for the checkpoint, or leave outdir out");
 }
 
-/** The checks at the start of fit: its options, the dataset, and the memory its features need. */
+/** The checks at the start of fit, after the dataset's own (Marble's checkCompatible): its options and the memory its features need. */
 export function checkFitCall(p: MarbleParams, shape: MarbleShape, data: MarbleDataset, options: FitOptions): void {
   checkFitOptions(options);
-  checkDataset(data, "Marble.fit");
   assertFootprintFits(p, shape, { numNodes: data.numNodes, localGauges: data.localGauges }, "Marble.fit");
 }
