@@ -113,7 +113,7 @@ export function distributionDistances(
       );
     }
     // Each condition's points gathered once, contiguous; one cost buffer serves every pair.
-    const points = members.map((rows) => gatherRows(X, rows));
+    const points = members.map((rows) => X.selectRows(rows).data);
     const buffer = new Float64Array(sizes[0] * sizes[1]);
     for (let s = 0; s < nc; s++) {
       for (let t = s + 1; t < nc; t++) {
@@ -199,15 +199,7 @@ export function pointCloudEmd(X: Matrix, rowsA: ArrayLike<number>, rowsB: ArrayL
         `(over ${MAX_PAIRS / 1e6}M entries). Pass nClusters (compare cluster histograms) or subsample the conditions.`,
     );
   }
-  return uniformCloudEmd(gatherRows(X, rowsA), n1, gatherRows(X, rowsB), n2, d, new Float64Array(n1 * n2));
-}
-
-/** The rows of X listed in `rows`, packed one after another. */
-function gatherRows(X: Matrix, rows: ArrayLike<number>): Float64Array {
-  const d = X.cols;
-  const out = new Float64Array(rows.length * d);
-  for (let r = 0; r < rows.length; r++) out.set(X.data.subarray(rows[r] * d, rows[r] * d + d), r * d);
-  return out;
+  return uniformCloudEmd(X.selectRows(rowsA).data, n1, X.selectRows(rowsB).data, n2, d, new Float64Array(n1 * n2));
 }
 
 /** EMD between packed point sets xa (n1 points) and xb (n2 points) with uniform weights; `buffer` holds the cost matrix. */
