@@ -3,8 +3,8 @@
  * embeds data with a trained checkpoint. The dataset is built with the options the model was
  * trained with (recorded in model.json), unless overridden on the command line.
  */
-import { readFileSync, statSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { statSync, existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { Marble } from "../model/marble.js";
 import { ValidationError } from "../core/validate.js";
 import { parseArgs, formatOptions, descriptionColumn, runCommand, UsageError, HELP_OPTION, type OptionSpec } from "./args.js";
@@ -50,7 +50,7 @@ function checkModelFolder(dir: string): void {
   const abs = resolve(dir);
   if (!existsSync(abs)) throw new ValidationError(`--model ${dir}: folder not found (${abs})`);
   if (!statSync(abs).isDirectory()) throw new ValidationError(`--model ${dir}: is a file, not a checkpoint folder (${abs}); pass the --out folder of marble fit`);
-  if (!existsSync(join(abs, "model.json"))) throw new ValidationError(`--model ${dir}: no model.json in ${abs}; pass the --out folder of marble fit`);
+  // a folder without model.json is Marble.load's to judge: it recovers an interrupted save of an earlier version
 }
 
 /** The files' dimensions against the model's, before any graph is built. */
@@ -85,9 +85,9 @@ export async function run(args: string[]): Promise<number> {
       }
       throw e;
     }
-    const stored = JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).dataParams ?? {};
+    const stored = (model.dataParams ?? {}) as Record<string, unknown>;
     const datasetOptions: Record<string, unknown> = {};
-    for (const k of [...Object.keys(DATASET_DEFAULTS), "seed", "radius", "diffusionTol"]) if (stored[k] !== undefined && stored[k] !== null) datasetOptions[k] = stored[k];
+    for (const k of [...Object.keys(DATASET_DEFAULTS), "seed", "diffusionTol"]) if (stored[k] !== undefined && stored[k] !== null) datasetOptions[k] = stored[k];
     Object.assign(datasetOptions, parsed.dataset);
     const { anchors, vectors } = readConditions(anchorPaths, vectorPaths);
     checkAgainstModel(dir, model, anchors, vectors);
