@@ -56,3 +56,11 @@ export {
 } from "./fetch.js";
 export { readTorch, readTorchStateDict, readZipEntries } from "./torch.js";
 export { readTable, tableToRecording, loadRecording, type TableFormat, type ReadTableOptions, type RecordingFromTableOptions, type RecordingUnits, type TabularRecording } from "./table.js";
+export { matToPlain, matVariablesToPlain, type PlainMatValue, type PlainMatArray, type PlainMatComplex, type PlainMatUnsupported, type MatToPlainOptions } from "./mat-plain.js";
+export {
+  readHeaderedRecords, parseFieldList, parseSettings, RECORD_FIELD_TYPES,
+  type HeaderedRecords, type HeaderedRecordsOptions, type RecordField, type RecordFieldType, type RecordColumn,
+} from "./binary-records.js";
+export { readVideoTracking, type VideoTracking, type VideoTrackingOptions } from "./video-tracking.js";
+export { spikeTimesFromMatClust, readMatClustSpikes, type MatClustSpikes, type MatClustOptions, type SpikeUnit } from "./matclust.js";
+export { loadLinearTrackRecording, linearTrackDir, type LinearTrackRecording, type LinearTrackLoadOptions } from "./linear-track.js";
