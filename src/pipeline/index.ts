@@ -11,3 +11,8 @@ export {
   type PreparedRecording,
   type PipelineJson,
 } from "./recording-pipeline.js";
+export { prepareLinearTrack, linearTrackSummary, LINEAR_TRACK_DEFAULTS, type LinearTrackParams, type PreparedLinearTrack } from "./linear-track.js";
+export {
+  segmentRows, statesAndDifferences, medianAbsoluteError, permutation, decodeWithControls,
+  type SegmentRows, type DecodingWithControls,
+} from "./segment-decoding.js";

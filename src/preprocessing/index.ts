@@ -6,3 +6,7 @@ export { pcaFitApply } from "./pca-split.js";
 export { diffRows, trajectoryVelocity, positionsAndVelocities, type TrajectoryVelocityOptions } from "./velocity.js";
 export { alignToEvents, type AlignOptions } from "./align.js";
 export { trialsToConditions, type ConditionData } from "./conditions.js";
+export { cleanTrackingSamples, type TrackingSampleReport, type CleanTrackingOptions } from "./tracking-samples.js";
+export { linearizeTrack, type LinearizeOptions, type LinearizedTrack } from "./linearize.js";
+export { samplesAtBins, type SamplesAtBinsOptions, type SamplesAtBins } from "./position-bins.js";
+export { speedFromPosition, runningEpochs, segmentFolds, type Segment, type RunningEpochs, type RunningEpochsOptions } from "./running.js";
