@@ -64,6 +64,8 @@ export interface RecordOptions {
 
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
+  // Counts (units, spikes, frames) are shown exactly: a rounded count reads as a different count.
+  if (Number.isInteger(x) && Math.abs(x) < 1e12) return String(x);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(3);
   return Number(x.toPrecision(4)).toString();
