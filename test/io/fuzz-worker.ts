@@ -12,8 +12,11 @@ import { readHdf5Dataset, listHdf5, readMat73 } from "../../src/io/hdf5.js";
 import { readPickle, readJoblib } from "../../src/io/pickle.js";
 import { readTorch } from "../../src/io/torch.js";
 import { decodeSafetensors } from "../../src/model/safetensors.js";
+import { readVideoTracking } from "../../src/io/video-tracking.js";
+import { spikeTimesFromMatClust } from "../../src/io/matclust.js";
+import { matVariablesToPlain } from "../../src/io/mat-plain.js";
 
-export type FuzzReader = "npy" | "csv" | "recording" | "mat5" | "hdf5" | "mat73" | "safetensors" | "pickle" | "joblib" | "torch";
+export type FuzzReader = "npy" | "csv" | "recording" | "mat5" | "hdf5" | "mat73" | "safetensors" | "pickle" | "joblib" | "torch" | "tracking" | "matclust";
 
 export interface FuzzJob {
   id: number;
@@ -88,6 +91,16 @@ async function run(job: FuzzJob): Promise<void> {
     case "torch":
       readTorch(bytes);
       return;
+    case "tracking":
+      readVideoTracking(bytes);
+      readVideoTracking(bytes, { trailing: "ignore" });
+      return;
+    case "matclust": {
+      const vars = readMat5(bytes);
+      matVariablesToPlain(vars);
+      if (vars.spikes) spikeTimesFromMatClust(vars.spikes, {}, "MAT buffer: spikes");
+      return;
+    }
   }
 }
 

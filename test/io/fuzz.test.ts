@@ -65,6 +65,9 @@ const SEEDS: Seed[] = [
   { reader: "joblib", name: "joblib_zlib.jl", bytes: fixture("test/fixtures/io/pickle/joblib_zlib.jl"), count: 60 },
   { reader: "joblib", name: "joblib_gzip.jl", bytes: fixture("test/fixtures/io/pickle/joblib_gzip.jl"), count: 60 },
   { reader: "torch", name: "dms_rank2_500.pt", bytes: fixture("data/rnn/dms_rank2_500.pt"), count: 300 },
+  // the raw linear-track recording: the tracking file's first records and the whole MatClust file
+  { reader: "tracking", name: "trajectory.videoPositionTracking (first 400 records)", bytes: fixture("data/rat_linear_track/trajectory.videoPositionTracking").slice(0, 197 + 12 * 400), count: 200 },
+  { reader: "matclust", name: "spikes.mat", bytes: fixture("data/rat_linear_track/spikes.mat"), count: 150 },
 ];
 
 /** The text an error message must contain to count as naming the input. */
@@ -73,7 +76,10 @@ function inputMarker(reader: FuzzReader): RegExp {
     case "npy":
       return /npy buffer|array/;
     case "mat5":
+    case "matclust":
       return /MAT buffer/;
+    case "tracking":
+      return /video tracking buffer|record buffer|readHeaderedRecords/;
     case "csv":
     case "recording":
     case "hdf5":
