@@ -58,6 +58,9 @@ export interface PreparedLinearTrack {
   position: Float64Array;
   /** Distance from the track's axis per bin, cm. */
   offAxis: Float64Array;
+  /** The LED's pixel coordinates per bin (interpolated at bin centres; NaN without position). */
+  x: Float64Array;
+  y: Float64Array;
   /** Speed along the track per bin, cm/s. */
   speed: Float64Array;
   track: LinearizedTrack;
@@ -113,7 +116,7 @@ export function prepareLinearTrack(recording: LinearTrackRecording, params: Part
   const offTrackBins = onTrack.reduce((s, ok, i) => s + (!ok && finite[i] ? 1 : 0), 0);
   const epochs = runningEpochs(speed, { threshold: p.runSpeedCmPerS, minBins: Math.max(1, Math.round(p.minRunSeconds / p.binSize)), valid: onTrack });
   return {
-    params: p, start, counts, position, offAxis, speed, track, epochs,
+    params: p, start, counts, position, offAxis, x: xs.values, y: ys.values, speed, track, epochs,
     report: {
       units: recording.spikes.units.length, spikes: recording.spikes.counts.spikes, spikesBinned,
       spikesOutsideBins: recording.spikes.counts.spikes - spikesBinned, bins, tracking: clean.report,

@@ -79,6 +79,9 @@ export function permutation(n: number, seed: number): Int32Array {
 
 export interface DecodingWithControls {
   predicted: Float64Array;
+  /** Predictions of the two controls, for pooling errors across folds. */
+  shuffledPredicted: Float64Array;
+  shiftedPredicted: Float64Array;
   /** Median absolute error of the decoder. */
   error: number;
   /** The same decoder trained on shuffled training labels. */
@@ -99,11 +102,13 @@ export function decodeWithControls(
   const run = (labels: ArrayLike<number>) => new KnnDecoder({ k, metric }).fit(zTrain, Array.from(labels)).predict(zTest).col(0);
   const predicted = Float64Array.from(run(yTrain));
   const perm = permutation(yTrain.length, seed + 1);
-  const shuffled = run(Array.from(perm, (i) => yTrain[i]));
+  const shuffled = Float64Array.from(run(Array.from(perm, (i) => yTrain[i])));
   const n = yTrain.length, shift = Math.floor(n / 2);
-  const shifted = run(Array.from({ length: n }, (_, i) => yTrain[(i + shift) % n]));
+  const shifted = Float64Array.from(run(Array.from({ length: n }, (_, i) => yTrain[(i + shift) % n])));
   return {
     predicted,
+    shuffledPredicted: shuffled,
+    shiftedPredicted: shifted,
     error: medianAbsoluteError(predicted, yTest),
     shuffledError: medianAbsoluteError(shuffled, yTest),
     shiftedError: medianAbsoluteError(shifted, yTest),
