@@ -5,6 +5,7 @@
 //   node scripts/slurm-cluster.mjs start [--dir DIR] [--cpus N]   start munged, slurmctld, slurmd
 //   node scripts/slurm-cluster.mjs status [--dir DIR]              running or not, and `sinfo`
 //   node scripts/slurm-cluster.mjs stop [--dir DIR] [--keep]       stop them by process id
+//   eval "$(node scripts/slurm-cluster.mjs env [--dir DIR])"        point sbatch, squeue, sinfo at it
 //
 // Everything lives in one folder (default: $TMPDIR/marble-slurm-<uid>, or --dir / MARBLE_SLURM_DIR):
 // its own munge key (a file of mode 0400, never on a command line) and socket, a generated
@@ -256,13 +257,16 @@ function parseArgs(argv) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help || !opts.command) {
-    console.log("usage: node scripts/slurm-cluster.mjs start|stop|status [--dir DIR] [--cpus N] [--keep]");
+    console.log("usage: node scripts/slurm-cluster.mjs start|stop|status|env [--dir DIR] [--cpus N] [--keep]");
     process.exit(opts.help ? 0 : 2);
   }
   if (opts.command === "start") {
     const c = await start(opts);
     console.log(`slurm-cluster: node idle after ${c.seconds.toFixed(1)} s (munged ${c.pids.munged}, slurmctld ${c.pids.slurmctld}, slurmd ${c.pids.slurmd})`);
     console.log(`slurm-cluster: for sbatch, squeue and sinfo run:  export SLURM_CONF=${c.conf}`);
+    console.log(`slurm-cluster: (or: eval "$(node scripts/slurm-cluster.mjs env${opts.dir ? ` --dir ${c.dir}` : ""})")`);
+  } else if (opts.command === "env") {
+    console.log(`export SLURM_CONF=${join(clusterDir(opts.dir), "slurm.conf")}`);
   } else if (opts.command === "stop") {
     await stop(opts);
   } else if (opts.command === "status") {
@@ -271,7 +275,7 @@ async function main() {
     console.log(s.node ? `node: ${s.node}    (export SLURM_CONF=${s.conf})` : `no cluster running in ${s.dir}`);
     process.exit(s.node ? 0 : 1);
   } else {
-    throw new Error(`slurm-cluster: unknown command '${opts.command}' (use start, stop or status)`);
+    throw new Error(`slurm-cluster: unknown command '${opts.command}' (use start, stop, status or env)`);
   }
 }
 

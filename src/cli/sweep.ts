@@ -2,8 +2,9 @@
  * `marble sweep plan | run | run-task | status | collect`: parameter and session sweeps, run
  * locally or by a cluster executor, each task in its own folder, collected into one table.
  */
-import { executorNames, formatPlan, logTail, openSweep, runSweep, runTaskByIndex, sweepState, describeVaried, type SweepProgress } from "../sweep/index.js";
+import { executorNames, formatPlan, logTail, openSweep, runSweep, runTaskByIndex, describeVaried, type SweepProgress } from "../sweep/index.js";
 import { collectSweep } from "../sweep/collect.js";
+import { sweepStateWithSlurm } from "../sweep/slurm.js";
 import { HELP_OPTION, UsageError, closestNames, formatOptions, parseArgs, runCommand, type OptionSpec } from "./args.js";
 
 export const summary = "parameter and session sweeps (sweep plan | run | run-task | status | collect SPEC)";
@@ -12,7 +13,7 @@ const OUT: OptionSpec = { flag: "out", kind: "string", metavar: "DIR", descripti
 
 const RUN_OPTIONS: OptionSpec[] = [
   { flag: "executor", kind: "string", metavar: "NAME", default: "local, or MARBLE_EXECUTOR", description: `where tasks run: ${executorNames().join(", ")}` },
-  { flag: "jobs", kind: "string", metavar: "N", default: "1", description: "tasks at once (local: worker processes; each gets MARBLE_THREADS = cores / N, at most the spec's cpusPerTask)" },
+  { flag: "jobs", kind: "string", metavar: "N", default: "1 (local), no limit (slurm)", description: "tasks at once (local: worker processes; each gets MARBLE_THREADS = cores / N, at most the spec's cpusPerTask; slurm: the array's %N throttle)" },
   { flag: "retry-failed", kind: "switch", description: "run failed tasks again (otherwise they are reported and left)" },
   { flag: "dry-run", kind: "switch", description: "show (or write, for cluster executors) what would run, and run nothing" },
   { flag: "partition", kind: "string", metavar: "NAME", description: "cluster executors: partition (overrides the spec's resources)" },
@@ -69,8 +70,9 @@ async function run(args: string[]): Promise<number> {
   const [pos, rest] = splitPositional(args);
   const parsed = parseArgs(rest, RUN_OPTIONS);
   if (parsed.help) return (console.log(USAGE), 0);
-  const jobs = parsed.strings.jobs !== undefined ? Number(parsed.strings.jobs) : 1;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number ≥ 1, got ${parsed.strings.jobs}`);
+  // unset means the executor's default: 1 worker locally, no throttle on a Slurm array
+  const jobs = parsed.strings.jobs !== undefined ? Number(parsed.strings.jobs) : undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a whole number ≥ 1, got ${parsed.strings.jobs}`);
   const settings: Record<string, string | number | boolean> = {};
   for (const key of ["partition", "time", "mem", "cpus-per-task"]) if (parsed.strings[key] !== undefined) settings[key] = parsed.strings[key];
   if (parsed.lists.sbatch?.length) settings.sbatch = JSON.stringify(parsed.lists.sbatch);
@@ -101,12 +103,13 @@ async function run(args: string[]): Promise<number> {
   }
 }
 
-function status(args: string[]): number {
+async function status(args: string[]): Promise<number> {
   const [pos, rest] = splitPositional(args);
   const parsed = parseArgs(rest, [OUT, { flag: "lines", kind: "string", metavar: "N", default: "15", description: "log lines shown per failed task" }, HELP_OPTION]);
   if (parsed.help) return (console.log(USAGE), 0);
   const sweep = openSweep(specArg(pos, "status"), { out: parsed.strings.out });
-  const state = sweepState(sweep.dir, sweep.tasks);
+  // a sweep submitted to Slurm: the task folders merged with squeue/scontrol/sacct
+  const state = await sweepStateWithSlurm(sweep.dir, sweep.tasks);
   const c = state.counts;
   console.log(`sweep "${sweep.spec.name}" in ${sweep.dir}: ${sweep.tasks.length} tasks — ${c.done} done, ${c.running} running, ${c.failed} failed, ` +
     `${c.pending + c.interrupted} pending${c.interrupted ? ` (${c.interrupted} interrupted)` : ""}${c.corrupt ? `, ${c.corrupt} CORRUPT` : ""}`);

@@ -42,6 +42,7 @@ export interface SweepExecutor {
 
 const REGISTRY = new Map<string, () => Promise<SweepExecutor>>([
   ["local", async () => (await import("./local.js")).localExecutor],
+  ["slurm", async () => (await import("./slurm.js")).slurmExecutor],
 ]);
 
 /** Makes an executor available to runSweep, `marble sweep run --executor NAME` and MARBLE_EXECUTOR. */

@@ -13,10 +13,11 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { ExecutorOptions, SweepExecutor, SweepProgress } from "./executor.js";
-import { logTail, readTaskStatus, taskDir, type TaskStatus } from "./layout.js";
+import { logTail, readTaskStatus, taskDir, type TaskState, type TaskStatus } from "./layout.js";
 import type { SweepTask } from "./plan.js";
-import { QUEUED_STATES, describeEnd, finalTaskStates, sbatch, scancel, squeueTasks, type SlurmTaskState } from "./slurm-queue.js";
+import { QUEUED_STATES, describeEnd, finalTaskStates, haveSlurm, sbatch, scancel, squeueTasks, type SlurmTaskState } from "./slurm-queue.js";
 import { batchScript, slurmResources } from "./slurm-script.js";
+import { sweepState, type SweepState } from "./run-sweep.js";
 import type { OpenSweep } from "./sweep-dir.js";
 
 export const SLURM_DIR = "slurm";
@@ -36,7 +37,7 @@ export function readSubmissions(sweepDir: string): SlurmSubmission[] {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as SlurmSubmission[];
   } catch (e) {
-    throw new Error(`${path} is unreadable (${(e as Error).message}); it only records submitted job IDs, so it can be deleted`);
+    throw new Error(`${path} is unreadable (${(e as Error).message}); it only records submitted job IDs, so it can be deleted`, { cause: e });
   }
 }
 
@@ -218,4 +219,16 @@ export async function slurmSweepStatus(sweepDir: string, tasks: readonly SweepTa
     out.push(folder);
   }
   return out;
+}
+
+/**
+ * The sweep's state for `marble sweep status`: from the task folders, merged with Slurm's view
+ * when the sweep was submitted to Slurm (it has slurm/jobs.json) and Slurm's tools are here.
+ */
+export async function sweepStateWithSlurm(dir: string, tasks: SweepTask[]): Promise<SweepState> {
+  if (!existsSync(join(dir, SLURM_DIR, JOBS_FILE)) || !haveSlurm()) return sweepState(dir, tasks);
+  const statuses = await slurmSweepStatus(dir, tasks);
+  const counts: Record<TaskState, number> = { done: 0, running: 0, failed: 0, pending: 0, interrupted: 0, corrupt: 0 };
+  for (const st of statuses) counts[st.state]++;
+  return { dir, tasks, statuses, counts };
 }
