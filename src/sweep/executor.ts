@@ -4,6 +4,7 @@
  * (or runTask in-process), which does all the writing. Executors only start, watch and stop.
  */
 import type { SweepTask } from "./plan.js";
+import type { SweepState } from "./run-sweep.js";
 import type { OpenSweep } from "./sweep-dir.js";
 
 export type ProgressKind = "start" | "done" | "failed" | "stopped" | "interrupted" | "note";
@@ -38,6 +39,11 @@ export interface SweepExecutor {
   readonly name: string;
   /** Runs `todo` (a subset of sweep.tasks, in index order) and resolves when they have all ended or were stopped. */
   run(sweep: OpenSweep, todo: SweepTask[], options: ExecutorOptions): Promise<void>;
+  /**
+   * The tasks' states as this executor's scheduler sees them too (optional; default: the task
+   * folders alone). Slurm knows that an attempt on another node has ended, which the folder cannot.
+   */
+  state?(dir: string, tasks: SweepTask[]): Promise<SweepState>;
 }
 
 const REGISTRY = new Map<string, () => Promise<SweepExecutor>>([

@@ -43,7 +43,8 @@ export async function runSweep(spec: SweepSpec | string, options: RunSweepOption
   const sweep = openSweep(spec, { out: options.out });
   prepareSweep(sweep);
   const t0 = performance.now();
-  const before = sweepState(sweep.dir, sweep.tasks);
+  const stateNow = () => executor.state?.(sweep.dir, sweep.tasks) ?? Promise.resolve(sweepState(sweep.dir, sweep.tasks));
+  const before = await stateNow();
   const redo: TaskState[] = ["pending", "interrupted", "corrupt", ...(options.retryFailed ? (["failed"] as const) : [])];
   const todo = sweep.tasks.filter((t) => redo.includes(before.statuses[t.index].state));
   const skipped = sweep.tasks.length - todo.length;
@@ -51,5 +52,5 @@ export async function runSweep(spec: SweepSpec | string, options: RunSweepOption
     `${before.counts.failed} failed${options.retryFailed ? " (retried)" : ""}, ${before.counts.running} running elsewhere; ${todo.length} to run (${skipped} skipped)`,
     finished: 0, total: todo.length, elapsedSeconds: 0 });
   if (todo.length > 0) await executor.run(sweep, todo, options);
-  return { ...sweepState(sweep.dir, sweep.tasks), executor: name, ran: todo.map((t) => t.index), wallSeconds: (performance.now() - t0) / 1000 };
+  return { ...(await stateNow()), executor: name, ran: todo.map((t) => t.index), wallSeconds: (performance.now() - t0) / 1000 };
 }

@@ -9,11 +9,13 @@
  * Settings (options.settings, from the command line; they override the spec's "resources"):
  * partition, mem, time, cpusPerTask, sbatch (extra options, whitespace-separated) and pollSeconds.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
+import { LOCK_FILE } from "../io/lock.js";
 import type { ExecutorOptions, SweepExecutor, SweepProgress } from "./executor.js";
-import { logTail, readTaskStatus, taskDir, type TaskState, type TaskStatus } from "./layout.js";
+import { RUNNING_FILE, logTail, readTaskStatus, taskDir, type TaskState, type TaskStatus } from "./layout.js";
 import type { SweepTask } from "./plan.js";
 import { QUEUED_STATES, describeEnd, finalTaskStates, haveSlurm, sbatch, scancel, squeueTasks, type SlurmTaskState } from "./slurm-queue.js";
 import { batchScript, slurmResources } from "./slurm-script.js";
@@ -95,6 +97,7 @@ export function writeBatchScript(sweep: OpenSweep, todo: readonly SweepTask[], o
 
 export const slurmExecutor: SweepExecutor = {
   name: "slurm",
+  state: (dir, tasks) => sweepStateWithSlurm(dir, tasks),
   async run(sweep: OpenSweep, todo: SweepTask[], options: ExecutorOptions): Promise<void> {
     const t0 = performance.now();
     let finished = 0;
@@ -110,6 +113,13 @@ export const slurmExecutor: SweepExecutor = {
     total = submit.length;
     if (submit.length === 0) return;
 
+    if (!options.dryRun) {
+      const latest = latestJobOf(readSubmissions(sweep.dir));
+      for (const t of submit) {
+        const hosts = latest.has(t.index) ? clearEndedAttempt(sweep.dir, t.index) : [];
+        if (hosts.length) emit("note", `task ${t.index}: its attempt on ${hosts.join(", ")} was ended by Slurm (job ${latest.get(t.index)}); its running record and folder lock are cleared`, t.index);
+      }
+    }
     const script = writeBatchScript(sweep, submit, options);
     if (options.dryRun) {
       emit("note", `dry run: wrote ${script} (${submit.length} array task(s)); submit it with\n  sbatch ${script}\n` +
@@ -155,6 +165,30 @@ export const slurmExecutor: SweepExecutor = {
     }
   },
 };
+
+/**
+ * Removes the running record and folder lock that an attempt on another node left when it was
+ * killed (out of memory, node failure): this host cannot check that node's pid, so they would
+ * block the task for ever. Called only for tasks whose latest array task Slurm no longer has in
+ * its queue, which means every process of that attempt has ended. Returns the hosts cleared.
+ */
+function clearEndedAttempt(sweepDir: string, index: number): string[] {
+  const hosts: string[] = [];
+  for (const f of [RUNNING_FILE, LOCK_FILE]) {
+    const path = join(taskDir(sweepDir, index), f);
+    let host: unknown;
+    try {
+      host = (JSON.parse(readFileSync(path, "utf8")) as { host?: unknown }).host;
+    } catch {
+      continue;
+    }
+    if (typeof host === "string" && host !== hostname()) {
+      rmSync(path, { force: true });
+      if (!hosts.includes(host)) hosts.push(host);
+    }
+  }
+  return hosts;
+}
 
 async function reportEnd(sweepDir: string, jobId: string, index: number, cancelled: boolean, emit: (k: SweepProgress["kind"], m: string, i?: number) => void): Promise<void> {
   const status = readTaskStatus(sweepDir, index);

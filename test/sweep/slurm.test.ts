@@ -5,7 +5,7 @@
 import { before, after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSweep, type SweepProgress, type SweepSpec } from "../../src/sweep/index.js";
@@ -95,7 +95,7 @@ describe("Slurm executor on a real single-node cluster", () => {
     assert.equal(a.table.rows.length, 4);
   });
 
-  it("redoes an array task cancelled with scancel, and nothing else", async () => {
+  it("redoes an array task cancelled with scancel, and nothing else, even when its node left it marked running", async () => {
     // task 1 fits long enough to be cancelled while it runs
     const s = spec("cancel", [{ "marble.epochs": [10, 400, 12] }]);
     const out = join(work, "cancel");
@@ -120,7 +120,19 @@ describe("Slurm executor on a real single-node cluster", () => {
       const p = join(taskDir(out, i), "complete.json");
       return { p, text: readFileSync(p, "utf8"), mtime: statSync(p).mtimeMs };
     });
-    const second = await run(s, out).done;
+    // what an attempt killed outright on another node leaves (this cluster has one node, so the
+    // records are written as that node would): a running record and a lock this host cannot check
+    const stale = JSON.stringify({ pid: 4242, host: "node-b", started: null, since: new Date().toISOString() }) + "\n";
+    writeFileSync(join(taskDir(out, 1), "running.json"), stale);
+    writeFileSync(join(taskDir(out, 1), ".marble-lock"), stale);
+    const tasks = openSweep(s, { out }).tasks;
+    const seen = (await slurmSweepStatus(out, tasks))[1];
+    assert.equal(seen.state, "interrupted", JSON.stringify(seen));
+    assert.match(seen.detail ?? "", /cancelled in Slurm/);
+
+    const again = run(s, out);
+    const second = await again.done;
+    assert.ok(again.events.some((e) => e.index === 1 && /attempt on node-b was ended by Slurm/.test(e.message)));
     assert.deepEqual(second.ran, [1]);
     assert.equal(second.counts.done, 3);
     const subs = readSubmissions(out);
