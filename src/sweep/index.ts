@@ -38,3 +38,5 @@ export { runSweep, sweepState, type RunSweepOptions, type RunSweepResult, type S
 export { runTaskByIndex } from "./task-command.js";
 export { buildTable, tableCsv, tableParquet, type SweepTable, type TaskResult } from "./table.js";
 export { arcOrderRho, pairwiseRho, blockRatio, METRIC_TITLES, METRIC_UNITS } from "./experiments/index.js";
+export { collectSweep, readResults, type CollectedSweep, type CollectOptions } from "./collect.js";
+export { type SeedSummary, FIGURE_METRICS } from "./summary-stats.js";

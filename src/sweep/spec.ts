@@ -76,11 +76,25 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** "; did you mean …?" for a close valid name (case-insensitive, or a typo of up to a third of its length), else the valid names. */
 function nearest(given: string, valid: readonly string[]): string {
   const g = given.toLowerCase();
-  const hit = valid.find((v) => v.toLowerCase() === g) ??
-    valid.find((v) => v.toLowerCase().endsWith(`.${g}`) || v.toLowerCase().startsWith(g) || g.startsWith(v.toLowerCase()));
-  return hit ? `; did you mean "${hit}"?` : `; valid: ${valid.join(", ")}`;
+  let best = "", bestD = Infinity;
+  for (const v of valid) {
+    const d = editDistance(g, v.toLowerCase());
+    if (d < bestD) [best, bestD] = [v, d];
+  }
+  return bestD <= Math.max(1, Math.floor(given.length / 3)) ? `; did you mean "${best}"?` : `; valid: ${valid.join(", ")}`;
 }
 
 /** Checks a parsed spec and returns it typed; throws SweepSpecError listing every problem. */
@@ -162,7 +176,8 @@ export function validateSpec(raw: unknown, source = "sweep spec"): SweepSpec {
             problems.push(`${where}.${key}: give a non-empty list of values, e.g. [${JSON.stringify(parameterInfo(key)?.defaults[[...kinds][0] ?? "rat"] ?? 1)}]`);
             continue;
           }
-          values.forEach((v, j) => checkParam(`${where}.${key}[${j}]`, key, v));
+          if (!parameterInfo(key) || (kinds.size > 0 && !applies(key))) checkParam(`${where}.${key}`, key, values[0]);
+          else values.forEach((v, j) => checkParam(`${where}.${key}[${j}]`, key, v));
           if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) problems.push(`${where}.${key}: lists a value twice; list each value once`);
         }
       });
