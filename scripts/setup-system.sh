@@ -6,19 +6,22 @@
 #   bash scripts/setup-system.sh              every group
 #   bash scripts/setup-system.sh jupyter      what `npm run reproduce` needs (notebooks run headless)
 #   bash scripts/setup-system.sh browser      what the browser tests of `npm test` need
+#   bash scripts/setup-system.sh slurm        a single-node Slurm for the sweep tests (scripts/slurm-cluster.mjs)
 #
 # Called by `npm run reproduce` and `npm test` before anything needs the packages.
 set -euo pipefail
 JUPYTER=(jupyter-notebook python3-nbconvert python3-nbclient python3-jupyterlab-server jupyter-server jupyter-client)
 BROWSER=(chromium)
+SLURM=(slurm-wlm munge)
 groups=("$@")
-[ ${#groups[@]} -eq 0 ] && groups=(jupyter browser)
+[ ${#groups[@]} -eq 0 ] && groups=(jupyter browser slurm)
 PKGS=()
 for g in "${groups[@]}"; do
   case "$g" in
     jupyter) PKGS+=("${JUPYTER[@]}") ;;
     browser) PKGS+=("${BROWSER[@]}") ;;
-    *) echo "setup-system: unknown group '$g' (use jupyter, browser or nothing for both)" >&2; exit 2 ;;
+    slurm) PKGS+=("${SLURM[@]}") ;;
+    *) echo "setup-system: unknown group '$g' (use jupyter, browser, slurm or nothing for all)" >&2; exit 2 ;;
   esac
 done
 missing=()
@@ -38,7 +41,7 @@ echo "setup-system: installing ${missing[*]} (apt-get, a few minutes on a new ma
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp /tmp/marble-setup-system.XXXXXX.log)
 # apt's own progress goes to a log; on failure its tail is shown
-if ! { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >"$log" 2>&1; then
+if ! { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=600 "${missing[@]}"; } >"$log" 2>&1; then
   tail -n 30 "$log" >&2
   echo "setup-system: apt-get failed (full log: $log)" >&2
   exit 1

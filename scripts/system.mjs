@@ -2,6 +2,7 @@
 // scripts/setup-system.sh when missing) before anything uses them:
 //   jupyter  Debian's Jupyter (nbclient, jupyter_client, Jupyter Server) under /usr/bin/python3
 //   browser  Debian's Chromium, for the browser tests
+//   slurm    Debian's slurm-wlm and munge, for the Slurm sweep tests (scripts/slurm-cluster.mjs)
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { PYTHON } from "./setup-kernel.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const SLURM_COMMANDS = ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/sbin/munged", "/usr/bin/munge"];
 export const CHROMIUM = process.env.MARBLE_CHROMIUM ?? "/usr/bin/chromium";
 
 /** What each group needs, as a check that returns null when present or the reason it is not. */
@@ -19,6 +21,10 @@ const CHECKS = {
     return py.status === 0 ? null : `${PYTHON} cannot import Jupyter (${py.stderr.trim().split("\n").pop()})`;
   },
   browser: () => (existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM}`),
+  slurm: () => {
+    const missing = SLURM_COMMANDS.filter((c) => !existsSync(c));
+    return missing.length ? `Slurm or munge not installed (${missing.join(", ")} not found)` : null;
+  },
 };
 
 /** Reasons, per group, that a component is missing (empty when all are present). */

@@ -16,6 +16,7 @@ export * from "./io/index.js";
 export * from "./display/index.js";
 export * from "./reporting/index.js";
 export * from "./pipeline/index.js";
+export * from "./sweep/index.js";
 export { VERSION } from "./version.js";
 // kernel threads: 2 by default where two cores exist (results do not depend on it)
 export { kernelThreads, setKernelThreads } from "./kernels/helper-thread.js";

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   fit: () => import("./fit.js"),
   transform: () => import("./transform.js"),
   data: () => import("./data.js"),
+  sweep: () => import("./sweep.js"),
 };
 
 async function overview(): Promise<string> {
