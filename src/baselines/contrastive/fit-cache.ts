@@ -8,13 +8,13 @@
  * or edited entry fails that check (or the key/shape check) and is refitted and replaced, never used.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { cacheDir } from "../../io/paths.js";
 import type { Matrix } from "../../core/index.js";
 
-/** Part of every key and file: raise the number whenever training changes what a fit produces. */
+/** Part of every key and file (the format's version; the training code's digest is in the key too). */
 const MAGIC = "marble-lab contrastive fit 1\n";
 const DIGEST_BYTES = 32;
 
@@ -30,10 +30,32 @@ export interface CachedFit {
   lossHistory: Float64Array;
 }
 
-/** The content key of a fit: settings (as a canonical JSON object), then data and label bytes. */
+/**
+ * Folders whose code decides what a fit produces (this one: encoder, sampling, training loop; the
+ * losses and optimiser; the SIMD kernels). Their source is part of every key, so an entry written
+ * by other training code is never read back as if it were this code's.
+ */
+const CODE_FOLDERS = [__dirname, join(__dirname, "..", "nn"), join(__dirname, "..", "..", "kernels")];
+let codeDigestCache: string | null = null;
+
+function codeDigest(): string {
+  if (codeDigestCache !== null) return codeDigestCache;
+  const h = createHash("sha256");
+  for (const dir of CODE_FOLDERS) {
+    const files = readdirSync(dir).filter((f) => /\.(js|ts|wasm)$/.test(f) && !f.endsWith(".d.ts")).sort();
+    for (const f of files) {
+      h.update(`|${f}|`);
+      h.update(readFileSync(join(dir, f)));
+    }
+  }
+  return (codeDigestCache = h.digest("hex"));
+}
+
+/** The content key of a fit: the training code, settings (canonical JSON), then data and label bytes. */
 export function fitKey(settings: Record<string, unknown>, data: Matrix, labels: Matrix | null): string {
   const h = createHash("sha256");
   h.update(MAGIC);
+  h.update(codeDigest());
   h.update(JSON.stringify(Object.keys(settings).sort().map((k) => [k, settings[k]])));
   for (const m of labels ? [data, labels] : [data]) {
     h.update(`|${m.rows}x${m.cols}|`);
