@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- filter…]`: runs every case exported as `cases` from bench/*.bench.ts, each in a
- * fresh Node process (so peak memory is per case), and prints one table: wall time, peak RSS, extras.
+ * fresh Node process (so peak memory is per case), and prints one table: wall time, peak RSS, extras;
+ * then the whole-job table (bench/jobs/table.ts; alone with the filter "jobs").
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import os from "node:os";
 import type { BenchCase } from "./types.js";
+import { printWholeJobTable } from "./jobs/table.js";
 
 interface Row { file: string; name: string; seconds: number | null; peakMB: number | null; target: string; extra: string }
 
@@ -59,6 +61,10 @@ async function parent(filters: string[]): Promise<void> {
     console.log(`| ${r.file.replace(".bench.ts", "")} | ${r.name} | ${r.seconds === null ? "—" : r.seconds.toFixed(2)} | ${r.peakMB === null ? "—" : r.peakMB.toFixed(0)} | ${r.target} | ${r.extra} |`);
   }
   if (rows.some((r) => r.seconds === null)) process.exitCode = 1;
+  // The whole-job table: with no filter, or with the filter "jobs".
+  if (!filters.length || filters.includes("jobs")) {
+    if (!printWholeJobTable()) process.exitCode = 1;
+  }
 }
 
 const args = process.argv.slice(2);

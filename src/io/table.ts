@@ -5,7 +5,13 @@
  */
 import { extname } from "node:path";
 import type { ColumnTable } from "arquero" with { "resolution-mode": "import" };
-import { tableFromIPC } from "apache-arrow";
+// apache-arrow is loaded on the first Arrow read: it is a quarter of a second of start-up for
+// every program that imports the library, and only Feather files need it.
+type ApacheArrow = typeof import("apache-arrow");
+let arrow: ApacheArrow | null = null;
+const tableFromIPC: ApacheArrow["tableFromIPC"] = ((...args: Parameters<ApacheArrow["tableFromIPC"]>) =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (arrow ??= require("apache-arrow") as ApacheArrow).tableFromIPC(...args)) as ApacheArrow["tableFromIPC"];
 import { Matrix } from "../core/matrix.js";
 import { ValidationError, withDefaults, checkNumber, checkOneOf } from "../core/validate.js";
 import { readNpy, npyToMatrix } from "./npy.js";

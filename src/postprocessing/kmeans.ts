@@ -151,24 +151,37 @@ function sqDist(a: Float64Array, ia: number, b: Float64Array, ib: number, d: num
   return s;
 }
 
+/** Largest n·k for which Lloyd keeps one lower bound per point and centre (Elkan): 32 MB. */
+const ELKAN_MAX_BOUNDS = 4_000_000;
+
 /**
- * Lloyd iterations until labels stop changing or the centroid shift² falls to tol. Assignments use
- * Hamerly's bounds (an upper bound to the own centre, a lower bound to the second closest) to skip
- * distance computations that cannot change a label; the result is the same as plain Lloyd.
+ * Lloyd iterations until labels stop changing or the centroid shift² falls to tol. Assignments skip
+ * distance computations that cannot change a label, by Elkan's bounds (an upper bound to the own
+ * centre, a lower bound to every centre) when n·k bounds fit in ELKAN_MAX_BOUNDS, else by Hamerly's
+ * (one lower bound, to the second closest). Either way the result is the same as plain Lloyd; in a
+ * few dimensions Elkan's bounds skip most of the distances Hamerly's still compute.
  */
 function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
   const n = X.rows, d = X.cols, k = C.rows;
   const labels = new Int32Array(n);
   const upper = new Float64Array(n);
-  const lower = new Float64Array(n);
+  const elkan = n * k <= ELKAN_MAX_BOUNDS;
+  const lower = new Float64Array(elkan ? n * k : n);
+  const assignAll = (): void => {
+    for (let i = 0; i < n; i++) {
+      if (elkan) elkanFullAssign(X, C, i, labels, upper, lower);
+      else fullAssign(X, C, i, labels, upper, lower);
+    }
+  };
   const counts = new Float64Array(k);
   const sums = new Matrix(k, d);
   const half = new Float64Array(k); // half the distance from each centre to its nearest other centre
   const moved = new Float64Array(k);
+  const movedList = new Int32Array(k);
   const centreDist = new Float64Array(k * k);
   const next = new Float64Array(d);
   // Initial full assignment.
-  for (let i = 0; i < n; i++) fullAssign(X, C, i, labels, upper, lower);
+  assignAll();
   let iterations = 0;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
@@ -223,15 +236,26 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
       } else if (moved[c] > secondMove) secondMove = moved[c];
     }
     if (shift <= tol) break;
-    // Bounds follow the centres.
+    // Bounds follow the centres. Late iterations move few centres, so Elkan's bounds are updated
+    // for those only.
+    let nMoved = 0;
+    for (let c = 0; c < k; c++) if (moved[c] > 0) movedList[nMoved++] = c;
     for (let i = 0; i < n; i++) {
       const a = labels[i];
       upper[i] += moved[a];
-      lower[i] -= a === maxMoveC ? secondMove : maxMove;
+      if (elkan) {
+        const lo = i * k;
+        for (let m = 0; m < nMoved; m++) {
+          const c = movedList[m];
+          lower[lo + c] -= moved[c];
+        }
+      } else {
+        lower[i] -= a === maxMoveC ? secondMove : maxMove;
+      }
     }
     if (relocated) {
       // Rare: start the bounds afresh.
-      for (let i = 0; i < n; i++) fullAssign(X, C, i, labels, upper, lower);
+      assignAll();
       continue;
     }
     for (let c = 0; c < k; c++) {
@@ -245,7 +269,13 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
     }
     // E-step with bounds.
     let changed = 0;
-    for (let i = 0; i < n; i++) {
+    if (elkan) {
+      for (let i = 0; i < n; i++) {
+        const a = labels[i];
+        if (upper[i] <= half[a]) continue;
+        if (elkanAssign(X, C, centreDist, i, labels, upper, lower) !== a) changed++;
+      }
+    } else for (let i = 0; i < n; i++) {
       const a = labels[i];
       const bound = Math.max(half[a], lower[i]);
       if (upper[i] <= bound) continue;
@@ -302,6 +332,49 @@ function prunedAssign(X: Matrix, C: Matrix, centreDist: Float64Array, i: number,
   labels[i] = bi;
   upper[i] = Math.sqrt(b1);
   lower[i] = Math.min(Math.sqrt(b2), skippedBound);
+}
+
+/**
+ * Elkan's step for point i: centre c is skipped while upper[i] ≤ its lower bound or ≤ half the
+ * centre distance ‖c_a − c‖ (then c cannot be closer); the upper bound is made exact at the first
+ * centre that survives both tests. Ties go to the lower index, as in a full scan. Returns the label.
+ */
+function elkanAssign(X: Matrix, C: Matrix, centreDist: Float64Array, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): number {
+  const d = X.cols, k = C.rows, x = X.data, cd = C.data, lo = i * k;
+  let a = labels[i], u = upper[i], exact = false;
+  for (let c = 0; c < k; c++) {
+    if (c === a || u < lower[lo + c] || u < 0.5 * centreDist[a * k + c]) continue;
+    if (!exact) {
+      u = Math.sqrt(sqDist(x, i * d, cd, a * d, d));
+      lower[lo + a] = u;
+      exact = true;
+      if (u < lower[lo + c] || u < 0.5 * centreDist[a * k + c]) continue;
+    }
+    const dc = Math.sqrt(sqDist(x, i * d, cd, c * d, d));
+    lower[lo + c] = dc;
+    if (dc < u || (dc === u && c < a)) {
+      a = c;
+      u = dc;
+    }
+  }
+  labels[i] = a;
+  upper[i] = u;
+  return a;
+}
+
+function elkanFullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
+  const d = X.cols, k = C.rows;
+  let bi = 0, bd = Infinity;
+  for (let c = 0; c < k; c++) {
+    const dd = Math.sqrt(sqDist(X.data, i * d, C.data, c * d, d));
+    lower[i * k + c] = dd;
+    if (dd < bd) {
+      bd = dd;
+      bi = c;
+    }
+  }
+  labels[i] = bi;
+  upper[i] = bd;
 }
 
 function fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {

@@ -174,3 +174,40 @@ test("UMAP fuzzy graph: symmetric memberships in (0, 1], every point connected t
     assert.ok(Math.abs(w.get(`${i},${best}`)! - 1) < 1e-12);
   }
 });
+
+test("k-means with pruning bounds runs exactly the iterations of plain Lloyd (same labels, same centroids)", () => {
+  const rng = new Random(21);
+  for (const [n, d, k] of [[3000, 5, 40], [1200, 2, 12], [800, 12, 9]]) {
+    const X = Matrix.from(Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, j) => rng.normal() + (j === 0 ? (i % 7) * 0.4 : 0))));
+    const init = X.selectRows(Array.from({ length: k }, (_, c) => (c * 97) % n));
+    const fast = cluster(X, { nClusters: k, seed: 0, init, relabel: false, tol: 0, maxIter: 500 });
+    // plain Lloyd: full assignment (ties to the lower index), means, until labels repeat
+    const C = init.clone();
+    let labels = new Int32Array(n).fill(-1);
+    for (let it = 0; it < 500; it++) {
+      const next = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        let bd = Infinity;
+        for (let c = 0; c < k; c++) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += (X.data[i * d + j] - C.data[c * d + j]) ** 2;
+          if (s < bd) {
+            bd = s;
+            next[i] = c;
+          }
+        }
+      }
+      if (next.every((v, i) => v === labels[i])) break;
+      labels = next;
+      const sums = new Float64Array(k * d), counts = new Float64Array(k);
+      for (let i = 0; i < n; i++) {
+        counts[labels[i]]++;
+        for (let j = 0; j < d; j++) sums[labels[i] * d + j] += X.data[i * d + j];
+      }
+      assert.ok(counts.every((c) => c > 0), "no empty cluster in this reference");
+      for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) C.data[c * d + j] = sums[c * d + j] / counts[c];
+    }
+    assert.deepEqual(fast.labels, labels, `${n}×${d}, k = ${k}`);
+    for (let e = 0; e < C.data.length; e++) assert.ok(Math.abs(fast.centroids.data[e] - C.data[e]) < 1e-12, `${n}×${d}, k = ${k}: centroid entry ${e}`);
+  }
+});

@@ -10,6 +10,7 @@ import {
 import { SimdEncoder } from "./encoder-simd.js";
 import { createSimdKernels } from "../../kernels/simd.js";
 import { BehaviourDeltaSampler, TimeOffsetSampler, type TripletSampler } from "./sampling.js";
+import { fitKey, readCachedFit, writeCachedFit, fitCachePath } from "./fit-cache.js";
 
 /**
  * Parameters of the CEBRA-style embedder. Defaults are quick (a 2-core CPU, seconds to a
@@ -46,6 +47,12 @@ export interface ContrastiveEmbedderParams {
    * "float32" falls back to the float64 loops (with a warning).
    */
   precision: "float32" | "float64";
+  /**
+   * Folder for fitted encoders cached by content (data, labels, every setting above, the seed), as
+   * scikit-learn's `memory`: a fit already in the folder is read back instead of trained again.
+   * null (default) = no cache. `fitCacheDir()` gives the project's cache folder.
+   */
+  memory: string | null;
 }
 
 export const CONTRASTIVE_DEFAULTS: Readonly<ContrastiveEmbedderParams> = Object.freeze({
@@ -63,6 +70,7 @@ export const CONTRASTIVE_DEFAULTS: Readonly<ContrastiveEmbedderParams> = Object.
   seed: 0,
   transformChunk: 4096,
   precision: "float32",
+  memory: null,
 });
 
 /**
@@ -81,6 +89,8 @@ export class ContrastiveEmbedder implements Embedder {
   private shape: EncoderShape | null = null;
   /** InfoNCE loss at every step of the last fit. */
   lossHistory: Float64Array = new Float64Array(0);
+  /** True when the last fit was read from the `memory` cache rather than trained. */
+  fittedFromCache = false;
 
   constructor(params?: Partial<ContrastiveEmbedderParams>) {
     const p = withDefaults<ContrastiveEmbedderParams>({ ...CONTRASTIVE_DEFAULTS }, params, "ContrastiveEmbedder");
@@ -98,6 +108,9 @@ export class ContrastiveEmbedder implements Embedder {
     checkInteger(p.seed, "ContrastiveEmbedder seed");
     checkInteger(p.transformChunk, "ContrastiveEmbedder transformChunk", 1);
     checkOneOf(p.precision, "ContrastiveEmbedder precision", ["float32", "float64"]);
+    if (p.memory !== null && (typeof p.memory !== "string" || p.memory === "")) {
+      throw new ValidationError(`ContrastiveEmbedder memory: pass a folder path (e.g. fitCacheDir()) or null for no cache, got ${String(p.memory)}`);
+    }
     this.params = p;
   }
 
@@ -110,22 +123,41 @@ export class ContrastiveEmbedder implements Embedder {
       throw new ValidationError(`ContrastiveEmbedder.fit data: needs at least ${OFFSET10_FIELD + p.timeOffset + 1} time bins (window ${OFFSET10_FIELD} + timeOffset ${p.timeOffset}), got ${T}`);
     }
     let sampler: TripletSampler;
+    let labelMatrix: Matrix | null = null;
     if (p.conditional === "behaviour") {
       if (labels === undefined) {
         throw new ValidationError('ContrastiveEmbedder.fit: conditional "behaviour" needs labels (one row per time bin); pass labels or use conditional "time"');
       }
-      sampler = new BehaviourDeltaSampler(toLabelMatrix(labels, T, "ContrastiveEmbedder.fit labels"), p.timeOffset);
+      labelMatrix = toLabelMatrix(labels, T, "ContrastiveEmbedder.fit labels");
+      sampler = new BehaviourDeltaSampler(labelMatrix, p.timeOffset);
     } else {
       sampler = new TimeOffsetSampler(T, p.timeOffset);
     }
     const rng = new Random(p.seed);
     const shape: EncoderShape = { inChannels: C, hidden: p.hiddenUnits, outDim: p.outputDimension };
     const params = initEncoder(shape, rng);
+    const fast = this.simdEncoder(shape);
+    this.fittedFromCache = false;
+    let key = "";
+    if (p.memory !== null) {
+      // Everything the trained weights depend on; transformChunk and memory do not change them, and
+      // the arithmetic actually used (float32 SIMD or the float64 loops) does.
+      const { transformChunk: _chunk, memory: _memory, precision: _precision, ...settings } = p;
+      key = fitKey({ ...settings, arithmetic: fast ? "float32-simd" : "float64" }, X, labelMatrix);
+      const cached = readCachedFit(p.memory, key, params.map((a) => a.length));
+      if (cached && !("corrupt" in cached)) {
+        this.network = cached.params;
+        this.shape = shape;
+        this.lossHistory = cached.lossHistory;
+        this.fittedFromCache = true;
+        return this;
+      }
+      if (cached) console.warn(`ContrastiveEmbedder: cached fit ${fitCachePath(p.memory, key)} is unusable (${cached.corrupt}); fitting again and replacing it`);
+    }
     const adam = new Adam(params, { learningRate: p.learningRate, beta1: p.beta1, beta2: p.beta2, epsilon: p.epsilon });
     const n = p.batchSize, D = p.outputDimension, W = OFFSET10_FIELD;
     const dEmb = new Float64Array(3 * n * D);
     const grads = { reference: dEmb.subarray(0, n * D), positive: dEmb.subarray(n * D, 2 * n * D), negative: dEmb.subarray(2 * n * D) };
-    const fast = this.simdEncoder(shape);
     // Windows copied out for the float64 path; the float32 path reads them in place.
     const x = new Float64Array(fast ? 0 : 3 * n * W * C);
     const paramGrads = params.map((a) => new Float64Array(a.length));
@@ -160,6 +192,7 @@ export class ContrastiveEmbedder implements Embedder {
     progress.end();
     this.network = params;
     this.shape = shape;
+    if (p.memory !== null) writeCachedFit(p.memory, key, { params, lossHistory: this.lossHistory });
     return this;
   }
 
