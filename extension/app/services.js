@@ -4,7 +4,7 @@
 // the console with 404s. app/main.py tells the page which of the two its server has
 // (page_config `marbleServerApis`); for the missing ones, the managers below answer locally.
 import { PageConfig } from '@jupyterlab/coreutils';
-import { ServerConnection, ServiceManager, UserManager } from '@jupyterlab/services';
+import { IKernelManager, ServerConnection, ServiceManager, UserManager } from '@jupyterlab/services';
 import { Stream } from '@lumino/signaling';
 
 /** An event manager for a server without the events API: no socket, nothing to receive. */
@@ -59,3 +59,12 @@ export function createServiceManager() {
     ...(apis.identity ? {} : { user: new UserManager({ ...options, userApiClient: new LocalUserClient(serverSettings) }) }),
   });
 }
+
+/**
+ * Plugins offering the service manager's parts under JupyterLab's tokens, as
+ * @jupyterlab/services-extension does in JupyterLab itself (the kernel settings plugin, for
+ * one, applies its kernelInfoTimeout through IKernelManager and warns when nobody provides it).
+ */
+export const servicePlugins = [
+  { id: 'marble-lab:kernel-manager', description: 'The kernel manager of the lab.', autoStart: true, provides: IKernelManager, activate: (app) => app.serviceManager.kernels },
+];
