@@ -30,6 +30,32 @@ export function viewFromCamera(camera: { eye?: any; center?: any; up?: any } | u
   return { right, up: unit(cross(right, forward)) };
 }
 
+/**
+ * A camera position from which the whole scene fits: Plotly's "data" aspect mode scales the
+ * axes to their ranges with a product of one, so an elongated embedding reaches beyond the
+ * default camera's view; the camera steps back by the square root of the longest side (the
+ * whole scene in view, yet not shrunk to a corner of the plot).
+ */
+function standBack(emb: ArrayLike<number>): { x: number; y: number; z: number } {
+  const n = emb.length / 3;
+  const span = [0, 1, 2].map((j) => {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = emb[3 * i + j];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return hi - lo;
+  });
+  // a flat axis still gets some depth from Plotly: do not let it shrink the norm to nothing
+  const widest = Math.max(...span, 1e-9);
+  for (let j = 0; j < 3; j++) span[j] = Math.max(span[j], 0.05 * widest);
+  const norm = Math.cbrt(span[0] * span[1] * span[2]);
+  const longest = Math.max(...span) / norm;
+  const k = Math.min(2.5, Math.max(1, Math.sqrt(longest)));
+  return { x: 1.55 * k, y: 1.55 * k, z: 1.2 * k };
+}
+
 /** Orthographic projection of an [n, 3] embedding onto a view's screen plane. */
 export function projectView(emb: ArrayLike<number>, view: LatentView): Float32Array {
   const n = emb.length / 3;
@@ -120,7 +146,7 @@ export function buildLatent(p: LatentPayload, view?: LatentView): Figure {
       ? { xaxis: { zeroline: false, title: { text: axes2d[0] }, automargin: true }, yaxis: { zeroline: false, title: { text: axes2d[1] }, automargin: true, ...(projected ? { scaleanchor: "x", scaleratio: 1 } : {}) } }
       : {
           // the camera stands back far enough that tick labels at the front corners stay inside
-          scene: { aspectmode: "data", domain: { x: [0, 1], y: [0.03, 1] }, camera: { eye: { x: 1.55, y: 1.55, z: 1.2 } }, xaxis: { title: { text: "axis 1" } }, yaxis: { title: { text: "axis 2" } }, zaxis: { title: { text: "axis 3" } } },
+          scene: { aspectmode: "data", domain: { x: [0, 1], y: [0.03, 1] }, camera: { eye: standBack(emb) }, xaxis: { title: { text: "axis 1" } }, yaxis: { title: { text: "axis 2" } }, zaxis: { title: { text: "axis 3" } } },
         }),
   };
   return fig;
