@@ -2,8 +2,9 @@
 // fonts in points at that size, text kept as text), written as SVG and PNG next to the
 // notebook through Jupyter's contents API. Existing files are never replaced: the next free
 // name is taken instead.
-import { URLExt } from "@jupyterlab/coreutils";
-import { ServerConnection } from "@jupyterlab/services";
+//
+// JupyterLab's services are loaded on the first save only: a page that renders the figures
+// without JupyterLab's shared packages (a prebuilt extension in another host) still loads.
 
 /** Journal column widths in millimetres (Nature's single and double column). */
 export const COLUMN_MM = { single: 89, double: 183 } as const;
@@ -165,6 +166,7 @@ export async function pathBesideNotebook(resolver: { resolveUrl(url: string): Pr
 }
 
 async function contentsRequest(path: string, init: RequestInit, query = ""): Promise<Response> {
+  const [{ URLExt }, { ServerConnection }] = await Promise.all([import("@jupyterlab/coreutils"), import("@jupyterlab/services")]);
   const settings = ServerConnection.makeSettings();
   const url = URLExt.join(settings.baseUrl, "api/contents", URLExt.encodeParts(path)) + query;
   return ServerConnection.makeRequest(url, init, settings);
