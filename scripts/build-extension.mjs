@@ -103,7 +103,7 @@ export function buildFederatedHarness(force = false) {
 
 export function buildApp(force = false) {
   buildLib(force);
-  cached("app", [join(ext, "lib"), join(ext, "style"), join(ext, "app", "index.js"), join(ext, "webpack.config.js"), ...lockInputs], [join(ext, "build", "app", "bundle.js")], () => run(bin("webpack"), ["--config", "webpack.config.js", "--env", "target=app"]), force);
+  cached("app", [join(ext, "lib"), join(ext, "style"), join(ext, "app"), join(ext, "webpack.config.js"), ...lockInputs], [join(ext, "build", "app", "bundle.js")], () => run(bin("webpack"), ["--config", "webpack.config.js", "--env", "target=app"]), force);
 }
 
 export function buildLabextension(force = false) {

@@ -1,6 +1,7 @@
 // MarbleLab's JupyterLab 4 application: the standard notebook plugins plus the MARBLE
 // mime renderers, bundled with webpack and served by jupyterlab_server (app/main.py).
 import { PageConfig } from '@jupyterlab/coreutils';
+import { createServiceManager, servicePlugins } from './services.js';
 
 // The public path must be set before any CSS or lazy chunk loads.
 // eslint-disable-next-line no-undef
@@ -50,8 +51,8 @@ window.addEventListener('load', async () => {
     import('@jupyterlab/ui-components-extension'),
   ]);
   const mimeExtensions = await Promise.all([import('@jupyterlab/json-extension'), import('../lib/index.js')]);
-  const lab = new JupyterLab({ mimeExtensions: mimeExtensions.map((m) => (m.default ? m.default : m)) });
-  lab.registerPlugins(extensions.map((m) => (Array.isArray(m) ? m : pluginsOf(m))).flat());
+  const lab = new JupyterLab({ mimeExtensions: mimeExtensions.map((m) => (m.default ? m.default : m)), serviceManager: createServiceManager() });
+  lab.registerPlugins([...servicePlugins, ...extensions.map((m) => (Array.isArray(m) ? m : pluginsOf(m))).flat()]);
   await lab.start();
   await lab.restored;
   // the name JupyterLab's own UI tests (Galata) use to reach the application from a page

@@ -3,9 +3,11 @@
 Run with Debian's interpreter: /usr/bin/python3 extension/app/main.py --ServerApp.root_dir=... ;
 scripts/lab.mjs passes the options (127.0.0.1, a token, the notebook folder).
 """
+import getpass
 import json
 import os
 
+import jupyter_server
 from jupyterlab_server import LabServerApp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,6 +40,16 @@ class MarbleLabApp(LabServerApp):
     themes_dir = os.path.join(BUILD, "themes")
     user_settings_dir = os.path.join(STATE, "user_settings")
     workspaces_dir = os.path.join(STATE, "workspaces")
+
+    def initialize_settings(self):
+        super().initialize_settings()
+        # The events (/api/events) and identity (/api/me) APIs arrived with Jupyter Server 2;
+        # the page answers for the missing ones itself (app/services.js) instead of asking a
+        # server that returns 404 for ever.
+        server2 = int(jupyter_server.__version__.split(".")[0]) >= 2
+        page = self.settings.setdefault("page_config_data", {})
+        page["marbleServerApis"] = json.dumps({"events": server2, "identity": server2})
+        page["marbleUserName"] = getpass.getuser()
 
 
 if __name__ == "__main__":

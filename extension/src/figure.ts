@@ -30,10 +30,17 @@ export function axisSuffix(k: number): string {
   return k === 0 ? "" : String(k + 1);
 }
 
-/** Columns and rows for `panels` panels, at most three per row. */
+/**
+ * Columns and rows for `panels` equal panels: one row up to three, then rows of at most four
+ * filled as evenly as the count allows (4 → 2 × 2, 5 → 3 + 2, 7 → 4 + 3, 9 → 3 × 3), so a
+ * last row never holds a lone panel under a full one.
+ */
 export function grid(panels: number): { cols: number; rows: number } {
-  const cols = Math.min(panels, 3);
-  return { cols, rows: Math.ceil(panels / cols) };
+  if (panels <= 3) return { cols: Math.max(1, panels), rows: 1 };
+  if (panels === 4) return { cols: 2, rows: 2 };
+  const rows = Math.ceil(panels / 4);
+  const cols = Math.ceil(panels / rows);
+  return { cols, rows };
 }
 
 /** Column j of a row-major [n, d] array, as float32. */
@@ -50,8 +57,13 @@ export function panelTitle(k: number, text: string): any {
   return { text, xref: `x${s} domain`, yref: `y${s} domain`, x: 0.5, y: 1.0, yanchor: "bottom", showarrow: false, font: { size: 13 } };
 }
 
-/** An empty scatter trace that draws highlighted nodes as red rings. */
+/**
+ * An empty scatter trace that draws highlighted nodes: a filled red dot in a ring for each,
+ * drawn above the other points (which the widget fades while a selection is shown), so that
+ * every highlighted node stays visible among the rest.
+ */
 export function highlightTrace(type: string, extra: any = {}): any {
+  const is3d = type === "scatter3d";
   return {
     type,
     mode: "markers",
@@ -61,8 +73,8 @@ export function highlightTrace(type: string, extra: any = {}): any {
     meta: "highlight",
     x: [],
     y: [],
-    ...(type === "scatter3d" ? { z: [] } : {}),
-    marker: { symbol: "circle-open", size: type === "scatter3d" ? 5 : 9, color: HIGHLIGHT_COLOR, line: { width: 2, color: HIGHLIGHT_COLOR } },
+    ...(is3d ? { z: [] } : {}),
+    marker: { symbol: "circle", size: is3d ? 4 : 7, color: HIGHLIGHT_COLOR, opacity: 0.9, line: { width: is3d ? 1 : 1.5, color: "#ffffff" } },
     ...extra,
   };
 }

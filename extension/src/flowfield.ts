@@ -7,6 +7,8 @@ import { CATEGORY_COLORS, Figure, axisSuffix, column, grid, highlightTrace, pane
 /** Cones are meshes: beyond this many per figure they are thinned evenly (points stay complete). */
 export const MAX_CONES = 20000;
 const MAGNITUDE_BINS = 8;
+/** The payload's positions are coordinates of the state space: x, y (and z). */
+const AXIS_TITLES = ["x", "y", "z"];
 
 export function buildFlowField(p: FlowFieldPayload): Figure {
   if (p.dim !== 2 && p.dim !== 3) throw new Error(`flow field: dim must be 2 or 3, got ${p.dim}`);
@@ -35,22 +37,23 @@ export function buildFlowField(p: FlowFieldPayload): Figure {
   const byMagnitude = p.colorBy === "magnitude";
   const layout: any = {
     title: { text: p.title ?? "", x: 0.02, font: { size: 15 } },
-    margin: { l: 40, r: 20, t: 50, b: 35 },
+    margin: { l: 50, r: 20, t: 50, b: 45 },
     hovermode: "closest",
     dragmode: d === 2 ? "lasso" : "orbit",
     showlegend: p.layout === "overlay" && !byMagnitude,
     legend: { orientation: "h", y: -0.08 },
     annotations: [] as any[],
   };
-  if (d === 2) layout.grid = { rows, columns: cols, pattern: "independent" };
+  if (d === 2) layout.grid = { rows, columns: cols, pattern: "independent", xgap: 0.12, ygap: rows > 1 ? 0.22 : 0.1 };
 
   panels.forEach((conds, k) => {
     const s = axisSuffix(k);
     const rowsInPanel: number[] = conds.flatMap((c) => rowsOf[c]);
     const title = conds.length === 1 ? names[conds[0]] : "all conditions";
     if (d === 2) {
-      layout[`xaxis${s}`] = { zeroline: false, showgrid: false };
-      layout[`yaxis${s}`] = { zeroline: false, showgrid: false, scaleanchor: `x${s}`, scaleratio: 1 };
+      // every panel titles its axes
+      layout[`xaxis${s}`] = { zeroline: false, showgrid: false, title: { text: AXIS_TITLES[0], standoff: 4 }, automargin: true };
+      layout[`yaxis${s}`] = { zeroline: false, showgrid: false, title: { text: AXIS_TITLES[1], standoff: 4 }, automargin: true, scaleanchor: `x${s}`, scaleratio: 1 };
       if (panels.length > 1) layout.annotations.push(panelTitle(k, title));
       const segmentGroups: { name: string; color: string; rows: number[]; legend: boolean }[] = [];
       if (byMagnitude) {
@@ -63,7 +66,7 @@ export function buildFlowField(p: FlowFieldPayload): Figure {
       for (const g of segmentGroups) {
         if (!g.rows.length) continue;
         const { x, y } = arrowSegments(pos, vec, g.rows, p.arrowScale);
-        fig.data.push({ type: "scattergl", mode: "lines", x, y, xaxis: `x${s}`, yaxis: `y${s}`, name: g.name, showlegend: g.legend && layout.showlegend, legendgroup: g.name, line: { color: g.color, width: 1.2 }, hoverinfo: "skip", meta: "arrows" });
+        fig.data.push({ type: "scattergl", mode: "lines", x, y, xaxis: `x${s}`, yaxis: `y${s}`, name: g.name, showlegend: g.legend && layout.showlegend, legendgroup: g.name, line: { color: g.color, width: 1.5 }, hoverinfo: "skip", meta: "arrows" });
       }
       // base points carry hover and selection
       const r = Int32Array.from(rowsInPanel);
@@ -92,9 +95,10 @@ export function buildFlowField(p: FlowFieldPayload): Figure {
       layout[scene] = {
         domain: { x: [col / cols, (col + 1) / cols], y: [1 - (row + 1) / rows, 1 - row / rows] },
         aspectmode: "data",
-        xaxis: { title: { text: "" } },
-        yaxis: { title: { text: "" } },
-        zaxis: { title: { text: "" } },
+        xaxis: { title: { text: AXIS_TITLES[0] } },
+        yaxis: { title: { text: AXIS_TITLES[1] } },
+        zaxis: { title: { text: AXIS_TITLES[2] } },
+        camera: { eye: { x: 1.6, y: 1.6, z: 1.1 } },
       };
       if (panels.length > 1) layout.annotations.push({ text: title, x: (col + 0.5) / cols, y: 1 - row / rows, xref: "paper", yref: "paper", showarrow: false, yanchor: "bottom" });
       const stride = Math.max(1, Math.ceil(n / MAX_CONES));
@@ -142,18 +146,25 @@ export function buildFlowField(p: FlowFieldPayload): Figure {
   return fig;
 }
 
-/** Arrow polylines for the given rows: shaft, then two head strokes, separated by NaN gaps. */
-function arrowSegments(pos: ArrayLike<number>, vec: ArrayLike<number>, rows: number[], scale: number): { x: Float32Array; y: Float32Array } {
+/**
+ * Arrow polylines for the given rows: shaft, then two head strokes, separated by NaN gaps.
+ * A head is 30 % of its shaft but never shorter than a quarter of the typical (median) arrow,
+ * so the direction reads on short arrows too; it never exceeds 60 % of its own shaft.
+ */
+export function arrowSegments(pos: ArrayLike<number>, vec: ArrayLike<number>, rows: number[], scale: number): { x: Float32Array; y: Float32Array } {
   const x = new Float32Array(rows.length * 7);
   const y = new Float32Array(rows.length * 7);
+  const lengths = rows.map((i) => Math.hypot(vec[2 * i], vec[2 * i + 1]) * Math.abs(scale)).sort((a, b) => a - b);
+  const typical = lengths.length ? lengths[lengths.length >> 1] : 0;
+  const c = Math.cos(0.45), sn = Math.sin(0.45); // ±26° from the shaft
   let o = 0;
   for (const i of rows) {
     const ax = pos[2 * i], ay = pos[2 * i + 1];
     const dx = vec[2 * i] * scale, dy = vec[2 * i + 1] * scale;
     const bx = ax + dx, by = ay + dy;
-    // head strokes: 30% of the shaft, ±25° from it
-    const hx = -0.3 * dx, hy = -0.3 * dy;
-    const c = Math.cos(0.44), sn = Math.sin(0.44);
+    const len = Math.hypot(dx, dy);
+    const head = len > 0 ? Math.min(0.6 * len, Math.max(0.3 * len, 0.25 * typical)) / len : 0;
+    const hx = -head * dx, hy = -head * dy;
     x[o] = ax; y[o++] = ay;
     x[o] = bx; y[o++] = by;
     x[o] = bx + c * hx - sn * hy; y[o++] = by + sn * hx + c * hy;

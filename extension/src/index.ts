@@ -29,4 +29,6 @@ const extensions: IRenderMime.IExtension[] = [
 export default extensions;
 export { MarbleFigureWidget, buildFigure, loadPlotly } from "./widget";
 export { selectionBus } from "./selection";
+// a PDF (or other) converter of the saved SVG can be plugged in here; "Save figure" then writes it too
+export { registerFigureFormat, COLUMN_MM, FONT_PT, PNG_DPI } from "./save";
 export * from "./payload";

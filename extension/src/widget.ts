@@ -1,11 +1,13 @@
-// The renderer widget shared by the three MIME types: a toolbar (status, PNG/SVG export)
-// above a Plotly plot, wired to the page-wide selection bus.
+// The renderer widget shared by the three MIME types: a toolbar (status, a 2-D view for
+// selecting in 3-D latent spaces, "save figure" beside the notebook, PNG/SVG downloads) above a
+// Plotly plot, wired to the page-wide selection bus.
 import { Widget } from "@lumino/widgets";
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { DISTANCES_MIME, FLOWFIELD_MIME, LATENT_MIME, type MarblePayload } from "./payload";
 import type { Figure } from "./figure";
 import { buildFlowField } from "./flowfield";
-import { buildLatent } from "./latent";
+import { buildLatent, viewFromCamera } from "./latent";
+import { renderPublication, saveBesideNotebook } from "./save";
 import { buildDistances } from "./distances";
 import { selectionBus, type SelectionEvent } from "./selection";
 
@@ -20,7 +22,7 @@ export function loadPlotly(): Promise<any> {
 const EXPECTED_KIND: Record<string, string> = { [FLOWFIELD_MIME]: "flowfield", [LATENT_MIME]: "latent", [DISTANCES_MIME]: "distances" };
 
 /** Builds the Plotly figure for a payload of the given MIME type; throws on bad payloads. */
-export function buildFigure(mimeType: string, payload: MarblePayload): Figure {
+export function buildFigure(mimeType: string, payload: MarblePayload, view?: import("./latent").LatentView): Figure {
   if (!payload || typeof payload !== "object") throw new Error("payload is not an object");
   if (payload.version !== 1) throw new Error(`payload version ${String((payload as { version?: unknown }).version)} is not supported (expected 1); update the extension`);
   if (payload.kind !== EXPECTED_KIND[mimeType]) throw new Error(`payload kind "${payload.kind}" does not match ${mimeType}`);
@@ -28,7 +30,7 @@ export function buildFigure(mimeType: string, payload: MarblePayload): Figure {
     case "flowfield":
       return buildFlowField(payload);
     case "latent":
-      return buildLatent(payload);
+      return buildLatent(payload, view);
     case "distances":
       return buildDistances(payload);
   }
@@ -48,10 +50,19 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
   private resizeObserver: ResizeObserver | null = null;
   private lastWidth = 0;
   private fileName = "figure";
+  private payload: MarblePayload | null = null;
+  private readonly resolver: IRenderMime.IResolver | null;
+  private readonly viewButton: HTMLButtonElement;
+  private readonly saveButton: HTMLButtonElement;
+  /** Whether a 3-D latent space is shown as its 2-D view (for box and lasso selection). */
+  private flat = false;
+  /** The 3-D camera when the 2-D view was taken, restored on the way back. */
+  private camera: any = null;
 
   constructor(options: IRenderMime.IRendererOptions) {
     super();
     this.mimeType = options.mimeType;
+    this.resolver = options.resolver ?? null;
     this.addClass("marble-figure");
     this.node.dataset.figureId = this.figureId;
     const toolbar = document.createElement("div");
@@ -59,6 +70,17 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     this.status = document.createElement("span");
     this.status.className = "marble-status";
     toolbar.appendChild(this.status);
+    this.viewButton = document.createElement("button");
+    this.viewButton.className = "marble-view";
+    this.viewButton.hidden = true;
+    this.viewButton.addEventListener("click", () => void this.toggleView());
+    toolbar.appendChild(this.viewButton);
+    this.saveButton = document.createElement("button");
+    this.saveButton.className = "marble-save";
+    this.saveButton.textContent = "Save figure";
+    this.saveButton.title = "Save this figure beside the notebook as SVG and PNG (300 dpi), at a journal column's width in millimetres";
+    this.saveButton.addEventListener("click", () => void this.saveFigure());
+    toolbar.appendChild(this.saveButton);
     for (const format of ["png", "svg"] as const) {
       const button = document.createElement("button");
       button.className = "marble-export";
@@ -76,20 +98,42 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const payload = model.data[this.mimeType] as unknown as MarblePayload;
+    this.payload = payload;
+    this.flat = false;
+    this.camera = null;
+    await this.draw();
+  }
+
+  /** Builds and plots the figure of the current payload (3-D latents flat when `this.flat`). */
+  private async draw(): Promise<void> {
+    const payload = this.payload!;
     let figure: Figure;
     try {
-      figure = buildFigure(this.mimeType, payload);
+      figure = buildFigure(this.mimeType, payload, this.flat ? viewFromCamera(this.camera) : undefined);
     } catch (e) {
       this.showError(e as Error);
       return;
     }
+    if (!this.flat && this.camera && figure.layout.scene) figure.layout.scene.camera = this.camera;
     this.figure = figure;
+    const is3dLatent = payload.kind === "latent" && payload.dim === 3;
+    this.viewButton.hidden = !is3dLatent;
+    this.viewButton.textContent = this.flat ? "3-D view" : "2-D view to select";
+    this.viewButton.title = this.flat ? "Back to the rotatable 3-D view" : "Show the current 3-D view flat, to select nodes with the box or lasso";
+    this.node.dataset.view = is3dLatent ? (this.flat ? "2d" : "3d") : "";
     this.fileName = (payload.title || payload.kind).replace(/[^\w.-]+/g, "_");
     this.node.dataset.kind = payload.kind;
     this.node.dataset.datasetId = payload.datasetId;
     const Plotly = (this.plotly = await loadPlotly());
     this.plotDiv.style.height = `${figure.height}px`;
-    await Plotly.react(this.plotDiv, figure.data, { ...figure.layout, ...this.themeLayout(), height: figure.height, autosize: true }, { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] });
+    // replacing the plot drops its own box or lasso, and Plotly reports that as a deselection:
+    // not the user's, so it must not clear the dataset's selection everywhere
+    this.quiet = true;
+    try {
+      await Plotly.react(this.plotDiv, figure.data, { ...figure.layout, ...this.themeLayout(), height: figure.height, autosize: true }, { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] });
+    } finally {
+      this.quiet = false;
+    }
     this.node.dataset.rendered = "true";
     this.listenToPlot();
     if (payload.datasetId !== this.datasetId) {
@@ -98,8 +142,41 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
       this.unsubscribe = selectionBus.subscribe(this.datasetId, (ev) => void this.onSelection(ev));
     }
     const current = selectionBus.current(this.datasetId);
-    if (current && current.source !== this.figureId) await this.onSelection(current);
     this.setStatus("");
+    if (current && current.nodeIds) {
+      // a selection made here in the other view is shown as highlights in this one
+      const shown = await this.drawHighlights(current.nodeIds);
+      this.setStatus(this.highlightStatus(current.nodeIds, shown, current.source === this.figureId ? "selected" : "linked"));
+    }
+  }
+
+  /** Switches a 3-D latent space between its rotatable view and a flat view of it. */
+  async toggleView(): Promise<void> {
+    if (!this.plotly || !this.payload) return;
+    if (!this.flat) this.camera = (this.plotDiv as any)._fullLayout?.scene?.camera ?? null;
+    this.flat = !this.flat;
+    await this.draw();
+  }
+
+  /** Saves the figure beside the notebook (SVG and PNG in publication style). */
+  async saveFigure(): Promise<string[]> {
+    if (!this.plotly || !this.figure) return [];
+    this.saveButton.disabled = true;
+    try {
+      const layout = this.figure.layout;
+      const panels = layout.grid ? layout.grid.rows * layout.grid.columns : Object.keys(layout).filter((k) => /^scene\d*$/.test(k)).length || 1;
+      const image = await renderPublication(this.plotly, this.plotDiv, this.payload?.kind === "distances" ? 2 : panels);
+      const paths = await saveBesideNotebook(this.resolver, this.fileName, image);
+      this.node.dataset.saved = paths.join("\n");
+      this.setStatus(`saved ${paths.join(", ")} (${image.widthMm} × ${image.heightMm} mm)`);
+      return paths;
+    } catch (e) {
+      this.setStatus(`not saved: ${(e as Error).message}`);
+      this.node.dataset.saveError = (e as Error).message;
+      return [];
+    } finally {
+      this.saveButton.disabled = false;
+    }
   }
 
   private listened = false;
@@ -136,7 +213,14 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     if (ev.source === this.figureId || !this.figure || !this.plotly) return;
     await this.clearNativeSelection();
     const shown = await this.drawHighlights(ev.nodeIds);
-    this.setStatus(ev.nodeIds ? `${shown} linked node${shown === 1 ? "" : "s"} highlighted` : "");
+    this.setStatus(ev.nodeIds ? this.highlightStatus(ev.nodeIds, shown, "linked") : "");
+  }
+
+  /** "12 linked nodes highlighted", and how many places they occupy when some coincide. */
+  private highlightStatus(_ids: Set<number>, shown: number, what: "linked" | "selected"): string {
+    const places = Number(this.node.dataset.highlightedPlaces ?? shown);
+    const text = what === "linked" ? `${shown} linked node${shown === 1 ? "" : "s"} highlighted` : `${shown} node${shown === 1 ? "" : "s"} selected`;
+    return places < shown ? `${text} (at ${places} distinct position${places === 1 ? "" : "s"}: nodes there coincide)` : text;
   }
 
   /** Removes this figure's own box/lasso selection (one selection per dataset at a time). */
@@ -152,13 +236,19 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     }
   }
 
-  /** Draws the given node ids into the highlight traces; returns how many points were drawn. */
+  /**
+   * Draws the given node ids into the highlight traces, and fades the other points while a
+   * selection is shown so that every highlighted node stands out; returns how many points
+   * were drawn (and records in data-highlighted-places how many distinct positions they take).
+   */
   private async drawHighlights(nodeIds: Set<number> | null): Promise<number> {
     if (!this.figure || !this.plotly) return 0;
     let shown = 0;
+    const places = new Set<string>();
     for (const target of this.figure.highlights) {
       const keep: number[] = [];
       if (nodeIds) for (let i = 0; i < target.ids.length; i++) if (nodeIds.has(target.ids[i])) keep.push(i);
+      for (const i of keep) places.add(`${target.trace}:` + target.coords.map((c) => c[i].toPrecision(4)).join(","));
       if (keep.length === 0 && ((this.plotDiv as any).data?.[target.trace]?.x?.length ?? 0) === 0) continue;
       shown += keep.length;
       const update: Record<string, number[][]> = {};
@@ -167,8 +257,27 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
       });
       await this.plotly.restyle(this.plotDiv, update, [target.trace]);
     }
+    await this.fadeOthers(nodeIds !== null && shown > 0);
     this.node.dataset.highlighted = String(shown);
+    this.node.dataset.highlightedPlaces = String(places.size);
     return shown;
+  }
+
+  private faded = false;
+
+  /** Lowers the opacity of the node traces while highlights are shown, and restores it. */
+  private async fadeOthers(fade: boolean): Promise<void> {
+    if (fade === this.faded || !this.figure) return;
+    this.faded = fade;
+    const traces: number[] = [];
+    const opacity: number[] = [];
+    this.figure.data.forEach((t, k) => {
+      if (t.meta !== "nodes") return;
+      const base = t.marker?.opacity ?? 1;
+      traces.push(k);
+      opacity.push(fade ? Math.min(base, 0.2) : base);
+    });
+    if (traces.length) await this.plotly.restyle(this.plotDiv, { "marker.opacity": opacity }, traces);
   }
 
   /** Background and text colours from the JupyterLab theme (light or dark), when present. */

@@ -1,13 +1,15 @@
 // Full-stack browser test: `npm run lab` (scripts/lab.mjs) serves the JupyterLab 4 app with
 // the MARBLE extension; Chromium opens a notebook, runs every cell on the tslab kernel and
-// sees the flow-field and latent widgets render and link. Also opens the project's
-// notebooks/01-vector-fields.ipynb (without running it) to check it starts on tslab.
+// uses the widgets: linked selection, selection in a 3-D latent space through its 2-D view,
+// a four-panel grid, and "save figure" writing SVG and PNG beside the notebook. Also opens and
+// runs the project's notebooks/01-vector-fields.ipynb. The whole session must leave the
+// browser console free of errors and every request answered.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { RESULTS, ROOT, boxSelect, buildExtension, chromiumMissing, launchBrowser, screenshot } from "./support.js";
 
 const G = 15; // grid of the fixture notebook
@@ -15,7 +17,47 @@ const mid = (k: number) => -1 + (2 * (k + 0.5)) / (G - 1);
 const FIXTURE = join(__dirname, "fixtures", "linked-figures.ipynb");
 const LAB_DIR = join(RESULTS, "lab");
 const FLOW = '.marble-figure[data-kind="flowfield"][data-dataset-id="fixture"]';
-const LATENT = '.marble-figure[data-kind="latent"][data-dataset-id="fixture"]';
+const LATENT = '.marble-figure[data-kind="latent"][data-dataset-id="fixture"][data-view=""]';
+const LATENT3D = '.marble-figure[data-kind="latent"][data-dataset-id="fixture"]:not([data-view=""])';
+const FOUR = '.marble-figure[data-kind="flowfield"][data-dataset-id="four"]';
+const DISTANCES = '.marble-figure[data-kind="distances"]';
+
+/** Everything the browser reported as wrong during the session: console errors, failed requests. */
+interface Problems {
+  errors: string[];
+  aborted: { page: Page; text: string }[];
+  warnings: Map<string, number>;
+}
+
+/** Records console errors, uncaught exceptions, failed requests and HTTP errors of every page. */
+function watch(context: BrowserContext): Problems {
+  const problems: Problems = { errors: [], aborted: [], warnings: new Map() };
+  context.on("console", (m) => {
+    if (m.type() === "error") problems.errors.push(`console error: ${m.text()} (${m.location().url})`);
+    if (m.type() === "warning") problems.warnings.set(m.text().slice(0, 120), (problems.warnings.get(m.text().slice(0, 120)) ?? 0) + 1);
+  });
+  context.on("weberror", (e) => problems.errors.push(`uncaught: ${e.error().stack ?? e.error().message}`));
+  context.on("requestfailed", (r) => {
+    const text = `request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`;
+    // a page the test closes aborts its pending polls: not a failure of the lab (checked at the end)
+    if (r.failure()?.errorText === "net::ERR_ABORTED") problems.aborted.push({ page: r.frame().page(), text });
+    else problems.errors.push(text);
+  });
+  context.on("response", (r) => {
+    if (r.status() >= 400) problems.errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  return problems;
+}
+
+/** Orthographic projection of the fixture's 3-D embedding onto a Plotly camera's screen plane. */
+function project(p: number[], eye: number[], up = [0, 0, 1]): [number, number] {
+  const norm = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+  const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const f = norm(eye.map((x) => -x));
+  const r = norm(cross(f, up));
+  const u = cross(r, f);
+  return [p[0] * r[0] + p[1] * r[1] + p[2] * r[2], p[0] * u[0] + p[1] * u[1] + p[2] * u[2]];
+}
 
 const skip = chromiumMissing();
 
@@ -71,6 +113,7 @@ async function stopLab(child: ChildProcess, base: string, token: string): Promis
 describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kernel", { skip: skip ?? false, timeout: 420_000 }, () => {
   let browser: Browser;
   let page: Page;
+  let problems: Problems;
   let lab: { child: ChildProcess; base: string } | undefined;
   const token = "e2e" + Math.random().toString(16).slice(2);
 
@@ -87,8 +130,12 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     const t0 = Date.now();
     lab = await startLab(token);
     console.log(`# lab: server answered after ${((Date.now() - t0) / 1000).toFixed(1)} s at ${lab.base}`);
+    // figures saved by an earlier run of this test
+    for (const f of readdirSync(LAB_DIR)) if (/\.(svg|png)$/.test(f)) rmSync(join(LAB_DIR, f));
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    problems = watch(context);
+    page = await context.newPage();
   });
 
   after(async () => {
@@ -125,15 +172,15 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
     // the cells are queued or running: prompts show [*] or a count
     await page.waitForFunction("[...document.querySelectorAll('.jp-InputPrompt')].some((p) => /\\[(\\*|\\d+)\\]/.test(p.textContent))", undefined, { timeout: 30_000 });
-    await page.waitForFunction(`document.querySelectorAll('.marble-figure[data-rendered="true"]').length === 3`, undefined, { timeout: 180_000 });
-    console.log(`# lab: all cells run, 3 MARBLE figures rendered after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await page.waitForFunction(`document.querySelectorAll('.marble-figure[data-rendered="true"]').length === 5`, undefined, { timeout: 180_000 });
+    console.log(`# lab: all cells run, 5 MARBLE figures rendered after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.equal(await page.locator(`${FLOW} canvas`).count() > 0, true);
     assert.equal(await page.locator(`${LATENT} canvas`).count() > 0, true);
     assert.equal(await page.locator(".marble-error").count(), 0);
     // the interactive renderer won over the SVG fallback in every output
     assert.equal(await page.locator(".jp-OutputArea-output .jp-RenderedSVG").count(), 0);
     const kinds = await page.evaluate("[...document.querySelectorAll('.marble-figure')].map((e) => e.dataset.kind)");
-    assert.deepEqual(kinds, ["flowfield", "latent", "distances"]);
+    assert.deepEqual(kinds, ["flowfield", "latent", "latent", "flowfield", "distances"]);
 
     // linked selection inside the real application: 3 × 3 rotation nodes in the latent space
     await page.locator(LATENT).scrollIntoViewIfNeeded();
@@ -141,6 +188,142 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     await page.waitForFunction(`document.querySelector(${JSON.stringify(FLOW)}).dataset.highlighted === "9"`, undefined, { timeout: 30_000 });
     await page.locator(FLOW).scrollIntoViewIfNeeded();
     await screenshot(page, "lab-linked.png");
+    await page.locator(FLOW).screenshot({ path: join(RESULTS, "lab-flowfield.png") });
+  });
+
+  test("flow fields: axis titles on every panel, arrowheads, four panels as a 2 × 2 grid of equal panels", async () => {
+    const layout = (await page.evaluate(`(() => {
+      const gd = document.querySelector(${JSON.stringify(FOUR)} + " .js-plotly-plot");
+      const fl = gd._fullLayout;
+      return [1, 2, 3, 4].map((k) => {
+        const s = k === 1 ? "" : String(k);
+        return { x: fl["xaxis" + s].domain, y: fl["yaxis" + s].domain, xt: fl["xaxis" + s].title.text, yt: fl["yaxis" + s].title.text };
+      });
+    })()`)) as { x: number[]; y: number[]; xt: string; yt: string }[];
+    const widths = layout.map((p) => p.x[1] - p.x[0]);
+    const heights = layout.map((p) => p.y[1] - p.y[0]);
+    // two columns and two rows: panels 1 and 3 share a column, 1 and 2 a row
+    assert.equal(new Set(layout.map((p) => p.x[0].toFixed(3))).size, 2, `columns ${JSON.stringify(layout)}`);
+    assert.equal(new Set(layout.map((p) => p.y[0].toFixed(3))).size, 2, `rows ${JSON.stringify(layout)}`);
+    for (const w of widths) assert.ok(Math.abs(w - widths[0]) < 1e-6, `unequal widths ${widths}`);
+    for (const h of heights) assert.ok(Math.abs(h - heights[0]) < 1e-6, `unequal heights ${heights}`);
+    assert.deepEqual(layout.map((p) => [p.xt, p.yt]), [["x", "y"], ["x", "y"], ["x", "y"], ["x", "y"]]);
+    // each arrow is a shaft and two head strokes, and a head is at least a quarter of a typical shaft
+    const heads = (await page.evaluate(`(() => {
+      const gd = document.querySelector(${JSON.stringify(FLOW)} + " .js-plotly-plot");
+      const t = gd.data.find((d) => d.meta === "arrows");
+      const out = [];
+      for (let o = 0; o + 6 < t.x.length; o += 7) out.push([Math.hypot(t.x[o + 1] - t.x[o], t.y[o + 1] - t.y[o]), Math.hypot(t.x[o + 2] - t.x[o + 1], t.y[o + 2] - t.y[o + 1])]);
+      return out;
+    })()`)) as [number, number][];
+    const shafts = heads.map((h) => h[0]).sort((a, b) => a - b);
+    const typical = shafts[shafts.length >> 1];
+    const long = heads.filter((h) => h[0] >= typical);
+    assert.ok(long.length > 50);
+    for (const [shaft, head] of long) assert.ok(head >= 0.25 * typical - 1e-9 && head <= 0.6 * shaft + 1e-9, `head ${head} for shaft ${shaft}`);
+    await page.locator(FOUR).scrollIntoViewIfNeeded();
+    await page.locator(FOUR).screenshot({ path: join(RESULTS, "lab-four-panels.png") });
+  });
+
+  test("3-D latent space: its 2-D view selects nodes, linked to the flow field, and the selection shows back in 3-D", async () => {
+    await page.locator(LATENT3D).scrollIntoViewIfNeeded();
+    assert.equal(await page.getAttribute(LATENT3D, "data-view"), "3d");
+    const eye = (await page.evaluate(`(() => { const e = document.querySelector(${JSON.stringify(LATENT3D)} + " .js-plotly-plot")._fullLayout.scene.camera.eye; return [e.x, e.y, e.z]; })()`)) as number[];
+    await page.locator(`${LATENT3D} .marble-view`).click();
+    await page.waitForSelector(`${LATENT3D}[data-view="2d"][data-rendered="true"]`, { timeout: 30_000 });
+    // the fixture's 3-D embedding, projected here independently of the widget
+    const points: { id: number; uv: [number, number] }[] = [];
+    for (let c = 0; c < 2; c++)
+      for (let a = 0; a < G; a++)
+        for (let b = 0; b < G; b++) {
+          const x = -1 + (2 * b) / (G - 1) + (c === 0 ? -1.5 : 1.5), y = -1 + (2 * a) / (G - 1);
+          points.push({ id: c * G * G + a * G + b, uv: project([x, y, 0.4 * y * y], eye) });
+        }
+    // a box around the centre block (rows and columns 5–9) of the rotation condition
+    const block = points.filter((p) => p.id < G * G && Math.floor(p.id / G) >= 5 && Math.floor(p.id / G) <= 9 && p.id % G >= 5 && p.id % G <= 9);
+    // box edges halfway between the block's extreme coordinates and the next ones out, so no
+    // node sits on an edge (many share coordinates on this lattice)
+    const edges = (j: 0 | 1): [number, number] => {
+      const all = [...new Set(points.map((p) => Number(p.uv[j].toFixed(6))))].sort((a, b) => a - b);
+      const lo = Math.min(...block.map((p) => p.uv[j])), hi = Math.max(...block.map((p) => p.uv[j]));
+      const below = all.filter((v) => v < lo - 1e-5).pop() ?? lo - 0.05;
+      const above = all.find((v) => v > hi + 1e-5) ?? hi + 0.05;
+      return [(lo + below) / 2, (hi + above) / 2];
+    };
+    const [u0, u1] = edges(0);
+    const [v0, v1] = edges(1);
+    const expected = points.filter((p) => p.uv[0] >= u0 && p.uv[0] <= u1 && p.uv[1] >= v0 && p.uv[1] <= v1);
+    assert.ok(expected.length >= 25, `the box holds ${expected.length} nodes`);
+    const before = await page.getAttribute(FLOW, "data-highlighted");
+    await boxSelect(page, LATENT3D, u0, u1, v0, v1);
+    await page.waitForFunction(`document.querySelector(${JSON.stringify(FLOW)}).dataset.highlighted !== ${JSON.stringify(before)}`, undefined, { timeout: 30_000 });
+    assert.equal(await page.getAttribute(FLOW, "data-highlighted"), String(expected.length));
+    // every linked node is drawn: as many highlight points as nodes, at the nodes' own positions
+    const drawn = (await page.evaluate(`(() => {
+      const gd = document.querySelector(${JSON.stringify(FLOW)} + " .js-plotly-plot");
+      return gd.data.filter((t) => t.meta === "highlight").flatMap((t) => Array.from(t.x, (x, i) => [x, t.y[i]]));
+    })()`)) as [number, number][];
+    assert.equal(drawn.length, expected.length);
+    const flowXY = (id: number) => [-1 + (2 * ((id % (G * G)) % G)) / (G - 1), -1 + (2 * Math.floor((id % (G * G)) / G)) / (G - 1)];
+    const want = expected.map((p) => flowXY(p.id).map((v) => v.toFixed(4)).join(",")).sort();
+    assert.deepEqual(drawn.map((p) => p.map((v) => v.toFixed(4)).join(",")).sort(), want);
+    assert.match((await page.locator(`${FLOW} .marble-status`).textContent()) ?? "", new RegExp(`^${expected.length} linked nodes highlighted`));
+    await page.locator(LATENT3D).screenshot({ path: join(RESULTS, "lab-latent-2d-view.png") });
+    // back in 3-D, the same nodes are highlighted
+    await page.locator(`${LATENT3D} .marble-view`).click();
+    await page.waitForSelector(`${LATENT3D}[data-view="3d"]`, { timeout: 30_000 });
+    await page.waitForFunction(`document.querySelector(${JSON.stringify(LATENT3D)}).dataset.highlighted === "${expected.length}"`, undefined, { timeout: 30_000 });
+    await page.locator(LATENT3D).screenshot({ path: join(RESULTS, "lab-latent-3d.png") });
+    await page.locator(FLOW).screenshot({ path: join(RESULTS, "lab-flowfield-linked.png") });
+  });
+
+  test("labels are not clipped: the distance heatmap's names and the MDS labels lie inside the figure", async () => {
+    await page.locator(DISTANCES).scrollIntoViewIfNeeded();
+    const outside = (await page.evaluate(`(() => {
+      const fig = document.querySelector(${JSON.stringify(DISTANCES)} + " .js-plotly-plot");
+      const box = fig.getBoundingClientRect();
+      const texts = [...fig.querySelectorAll(".xtick text, .ytick text, .textpoint text, .g-xtitle text, .g-ytitle text")];
+      return { n: texts.length, out: texts.filter((t) => { const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5; }).map((t) => t.textContent) };
+    })()`)) as { n: number; out: string[] };
+    assert.ok(outside.n >= 12, `${outside.n} labels found`);
+    assert.deepEqual(outside.out, []);
+    await page.locator(DISTANCES).screenshot({ path: join(RESULTS, "lab-distances.png") });
+  });
+
+  test("save figure writes SVG and PNG beside the notebook, in millimetres, never over an existing file", async () => {
+    const saved: string[] = [];
+    for (const [selector, stem, mm] of [[FOUR, "Four_fields", "183mm"], [LATENT3D, "Fixture_latent_space_3-D", "89mm"]] as const) {
+      for (const suffix of ["", "-2"]) {
+        await page.evaluate(`delete document.querySelector(${JSON.stringify(selector)}).dataset.saved`);
+        await page.locator(`${selector} .marble-save`).click();
+        await page.waitForFunction(`document.querySelector(${JSON.stringify(selector)}).dataset.saved || document.querySelector(${JSON.stringify(selector)}).dataset.saveError`, undefined, { timeout: 60_000 });
+        assert.equal(await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).dataset.saveError ?? null`), null);
+        const svgFile = join(LAB_DIR, `${stem}${suffix}.svg`);
+        const pngFile = join(LAB_DIR, `${stem}${suffix}.png`);
+        assert.ok(existsSync(svgFile), `${svgFile} missing`);
+        assert.ok(existsSync(pngFile), `${pngFile} missing`);
+        const svg = readFileSync(svgFile, "utf8");
+        assert.match(svg, new RegExp(`^<svg[^>]* width="${mm}"`));
+        assert.match(svg, /^<svg[^>]* viewBox="0 0 \d+ \d+"/);
+        // well-formed SVG whose text stays text
+        const parsed = (await page.evaluate(`(() => {
+          const doc = new DOMParser().parseFromString(${JSON.stringify(svg)}, "image/svg+xml");
+          return { error: doc.querySelector("parsererror")?.textContent ?? null, root: doc.documentElement.nodeName, texts: [...doc.querySelectorAll("text")].map((t) => t.textContent) };
+        })()`)) as { error: string | null; root: string; texts: string[] };
+        assert.equal(parsed.error, null);
+        assert.equal(parsed.root, "svg");
+        assert.ok(parsed.texts.some((t) => t.includes(stem.startsWith("Four") ? "Four fields" : "Fixture latent space")), "the title is text in the SVG");
+        const png = readFileSync(pngFile);
+        assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+        // the pHYs chunk says 300 dpi (11811 pixels per metre)
+        const phys = png.indexOf(Buffer.from("pHYs"));
+        assert.ok(phys > 0 && png.readUInt32BE(phys + 4) === 11811, "PNG without its 300 dpi resolution");
+        saved.push(svgFile, pngFile);
+      }
+    }
+    // the fixture notebook itself is still there, untouched by the saves
+    assert.ok(existsSync(join(LAB_DIR, "linked-figures.ipynb")));
+    console.log(`# lab: saved ${saved.map((f) => f.slice(LAB_DIR.length + 1)).join(", ")}`);
   });
 
   test("the lab runs with autosave off (so the project's notebooks are never rewritten)", async () => {
@@ -191,5 +374,11 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
       await nb.close();
     }
     assert.equal(readFileSync(notebook01, "utf8"), before01, "running notebook 01 in the lab must not rewrite it");
+  });
+
+  test("the whole session left no console error and no failed request", () => {
+    for (const [text, count] of problems.warnings) console.log(`# lab: console warning ${count} ×: ${text}`);
+    const aborted = problems.aborted.filter((a) => !a.page.isClosed()).map((a) => a.text);
+    assert.deepEqual([...problems.errors, ...aborted], []);
   });
 });
