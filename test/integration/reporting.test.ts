@@ -67,7 +67,7 @@ test("spearmanCorrelation handles monotone maps and ties", () => {
 test("figures render to SVG and PNG headlessly and are saved atomically", async () => {
   const dir = mkdtempSync(join(tmpdir(), "marble-fig-"));
   try {
-    const fig = await renderFigure("d", heatmapSpec([[0, 1], [1, 0]], { labels: ["a", "b"] }), { scale: 1 });
+    const fig = await renderFigure("d", heatmapSpec([[0, 1], [1, 0]], { labels: ["a", "b"] }), { dpi: 72 });
     assert.match(fig.svg, /^<svg/);
     assert.deepEqual([...fig.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     const saved = await saveFigure("s", scatterSpec([0, 1, 2], [2, 1, 0], { color: ["a", "b", "a"] }), { dir });
