@@ -2,6 +2,8 @@
 // scripts/setup-system.sh when missing) before anything uses them:
 //   jupyter  Debian's Jupyter (nbclient, jupyter_client, Jupyter Server) under /usr/bin/python3
 //   browser  Debian's Chromium, for the browser tests
+//   figures  Debian's rsvg-convert (librsvg2-bin) for PDF export, and the DejaVu fonts figures use
+//   pdfcheck poppler's pdftoppm and pdffonts, with which the tests open the saved PDFs
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,6 +21,11 @@ const CHECKS = {
     return py.status === 0 ? null : `${PYTHON} cannot import Jupyter (${py.stderr.trim().split("\n").pop()})`;
   },
   browser: () => (existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM}`),
+  figures: () => {
+    if (spawnSync(process.env.MARBLE_RSVG_CONVERT ?? "rsvg-convert", ["--version"]).error) return "rsvg-convert (librsvg2-bin) not found";
+    return existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") ? null : "the DejaVu Sans font (fonts-dejavu-core) not found";
+  },
+  pdfcheck: () => (spawnSync("pdffonts", ["-v"]).error || spawnSync("pdftoppm", ["-v"]).error ? "pdftoppm/pdffonts (poppler-utils) not found" : null),
 };
 
 /** Reasons, per group, that a component is missing (empty when all are present). */

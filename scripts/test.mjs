@@ -38,6 +38,7 @@ function findTests(dir) {
 // slow suites live in test/integration (notebooks: Jupyter) and test/e2e (browser: Jupyter, Chromium)
 const NEEDS_JUPYTER = /[\\/](integration|e2e)[\\/]/;
 const NEEDS_BROWSER = /[\\/]e2e[\\/]/;
+const NEEDS_PDF = /[\\/]reporting[\\/]figure-export/;
 let files = findTests(join(root, "test")).sort();
 if (unitOnly) files = files.filter((f) => !NEEDS_JUPYTER.test(f));
 if (skipBrowser) files = files.filter((f) => !NEEDS_BROWSER.test(f));
@@ -45,12 +46,14 @@ if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 
 // the components the chosen suites need, installed before they run; a missing one fails the run
 const groups = [];
+// saved figures are exported to PDF (notebook, reporting and browser tests); the export test opens them with poppler
+if (files.some((f) => NEEDS_JUPYTER.test(f) || NEEDS_PDF.test(f))) groups.push("figures", "pdfcheck");
 if (files.some((f) => NEEDS_JUPYTER.test(f))) groups.push("jupyter");
 if (files.some((f) => NEEDS_BROWSER.test(f))) groups.push("browser");
 const missing = ensureComponents(groups, (m) => console.log(`test: ${m}`));
 if (missing.length) {
   for (const [g, why] of missing) {
-    const optOut = g === "browser" ? "npm test -- --skip-browser" : "npm test -- --unit-only";
+    const optOut = g === "browser" ? "npm test -- --skip-browser" : g === "jupyter" ? "npm test -- --unit-only" : "bash scripts/setup-system.sh figures pdfcheck (as root)";
     console.error(`test: FAILED before running: ${why}. Install it as shown above, or skip its tests explicitly with \`${optOut}\`.`);
   }
   process.exit(1);

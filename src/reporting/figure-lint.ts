@@ -68,9 +68,8 @@ function checkUnit(ctx: Ctx, where: string, encodings: Obj[], values: Values): v
       const distinct = new Set(vals);
       if (d.type === "quantitative") {
         const named = CATEGORICAL_NAME.test(d.field) || (typeof d.title === "string" && CATEGORICAL_NAME.test(d.title));
-        const fewIntegers = vals.length > 0 && distinct.size <= 8 && vals.every((v) => typeof v === "number" && Number.isInteger(v));
-        if (named || fewIntegers || vals.some((v) => typeof v === "string")) {
-          ctx.problems.push(`${where}: ${ch} "${d.title || d.field}" looks categorical (${distinct.size} values${fewIntegers ? ", all integers" : ""}) but is drawn on a continuous scale; encode it as nominal (e.g. names as strings, or colorType: "nominal")`);
+        if (named || vals.some((v) => typeof v === "string")) {
+          ctx.problems.push(`${where}: ${ch} "${d.title || d.field}" looks categorical (${distinct.size} values) but is drawn on a continuous scale; encode it as nominal (e.g. names as strings, or colorType: "nominal")`);
         }
       } else if ((d.type === "nominal" || d.type === "ordinal") && d.legend !== null) {
         const fontSize = d.legend?.labelFontSize ?? ctx.config.legend?.labelFontSize ?? DEFAULT_LABEL_FONT;
