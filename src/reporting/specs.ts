@@ -101,7 +101,8 @@ export function scatterSpec(x: ArrayLike<number>, y: ArrayLike<number>, options:
   return {
     ...base(options),
     data: { values },
-    mark: { type: "circle", size: options.size ?? 8, opacity: 0.85, stroke: null },
+    // a diverging scale is near white at its midpoint: a thin outline keeps those points visible
+    mark: { type: "circle", size: options.size ?? 8, opacity: 0.85, ...(options.colorMid !== undefined ? { stroke: "#606060", strokeWidth: 0.3 } : { stroke: null }) },
     encoding: {
       x: { field: "x", type: "quantitative", title: options.xTitle ?? "x", scale: { zero: false } },
       y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", scale: { zero: false } },
@@ -216,7 +217,7 @@ export function heatmapSpec(matrix: ArrayLike<number>[] | number[][], options: H
   const title = options.axisTitle ?? "condition";
   const axis = hideLabels
     ? { labels: false, ticks: false }
-    : { labelLimit: fittedLabelLimit(order), labelOverlap: false };
+    : { labelLimit: fittedLabelLimit(order), labelOverlap: n > 10 ? "parity" : false };
   const colorTitle = options.colorTitle ?? "distance";
   const layers: VegaLiteSpec[] = [
     { mark: { type: "rect" }, encoding: { color: { field: "v", type: "quantitative", title: colorTitle, scale: { scheme: options.scheme ?? SCHEMES.sequential }, legend: { titleLimit: fittedLabelLimit([colorTitle], FONT.title) } } } },
@@ -238,6 +239,8 @@ export function heatmapSpec(matrix: ArrayLike<number>[] | number[][], options: H
       x: { field: "col", type: "ordinal", sort: order, title, axis: { ...axis, ...mark, labelAngle: -90 } },
       y: { field: "row", type: "ordinal", sort: order, title, axis: { ...axis, ...mark } },
     },
-    layer: layers,
+    layer: highlight.length
+      ? [...layers, { transform: [{ filter: { field: "i", oneOf: highlight } }, { filter: "datum.i === datum.j" }], mark: { type: "rect", fill: null, stroke: "#D55E00", strokeWidth: 1.5 } }]
+      : layers,
   };
 }
