@@ -53,8 +53,8 @@ if (files.some((f) => NEEDS_BROWSER.test(f))) groups.push("browser");
 const missing = ensureComponents(groups, (m) => console.log(`test: ${m}`));
 if (missing.length) {
   for (const [g, why] of missing) {
-    const optOut = g === "browser" ? "npm test -- --skip-browser" : g === "jupyter" ? "npm test -- --unit-only" : "bash scripts/setup-system.sh figures pdfcheck (as root)";
-    console.error(`test: FAILED before running: ${why}. Install it as shown above, or skip its tests explicitly with \`${optOut}\`.`);
+    const optOut = g === "browser" ? "npm test -- --skip-browser" : g === "jupyter" ? "npm test -- --unit-only" : null;
+    console.error(`test: FAILED before running: ${why}. Install it as shown above` + (optOut ? `, or skip its tests explicitly with \`${optOut}\`.` : " (bash scripts/setup-system.sh figures pdfcheck, as root)."));
   }
   process.exit(1);
 }
