@@ -70,13 +70,15 @@ export function lineSpec(series: LineSeries[], options: LineOptions = {}): VegaL
   const color = order.length > 1 ? { color: categoryColor("series", order, options.seriesTitle ?? "") } : {};
   const yScale = options.yDomain ? { scale: { domain: options.yDomain } } : {};
   const x = { field: "x", type: "quantitative", title: options.xTitle ?? "x" };
+  // the y axis says what the error bands are on a second line
+  const yTitle = hasErrors ? [options.yTitle ?? "y", options.errorBars as string] : options.yTitle ?? "y";
   const layers: VegaLiteSpec[] = [];
   if (hasErrors) {
-    layers.push({ transform: [{ filter: "isValid(datum.lo)" }], mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: options.yTitle ?? "y", ...yScale }, y2: { field: "hi" }, ...color } });
+    layers.push({ transform: [{ filter: "isValid(datum.lo)" }], mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle, ...yScale }, y2: { field: "hi" }, ...color } });
   }
   layers.push({
     mark: { type: "line", point: options.points === false ? false : { size: 10 }, strokeWidth: options.points === false ? 0.8 : 1 },
-    encoding: { x, y: { field: "y", type: "quantitative", title: options.yTitle ?? "y", ...yScale }, ...(order.length > 1 ? color : { color: { value: OKABE_ITO[0] } }) },
+    encoding: { x, y: { field: "y", type: "quantitative", title: yTitle, ...yScale }, ...(order.length > 1 ? color : { color: { value: OKABE_ITO[0] } }) },
   });
   layers.push(...referenceLayers(options.references ?? [], "y", `datum.series === ${JSON.stringify(order[0])} && datum.x === ${JSON.stringify(values[0]?.x ?? 0)}`));
   const spec: VegaLiteSpec = {
@@ -129,7 +131,8 @@ export function barSpec(rows: BarRow[], options: BarOptions = {}): VegaLiteSpec 
       paper: paper[r.method] ?? null, paperMark: "paper's value", ...(r.low !== undefined ? { lo: r.low, hi: r.high ?? r.value } : {}) };
   });
   for (const m of Object.keys(paper)) if (!methods.includes(m)) throw new Error(`barSpec: paper value for "${m}", which is not one of the methods (${methods.join(", ")})`);
-  const valueTitle = options.valueTitle ?? options.yTitle ?? "value";
+  // the value axis says what the error bars are on a second line
+  const valueTitle = hasErrors ? [options.valueTitle ?? options.yTitle ?? "value", options.errorBars as string] : options.valueTitle ?? options.yTitle ?? "value";
   const y = { field: "method", type: "nominal", sort: methods, title: options.methodTitle ?? "method", axis: { labelLimit: fittedLabelLimit(methods), ticks: false } };
   const layers: VegaLiteSpec[] = [
     {

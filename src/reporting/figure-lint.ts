@@ -54,7 +54,8 @@ function checkUnit(ctx: Ctx, where: string, encodings: Obj[], values: Values): v
     const withField = defs.filter((d) => typeof d.field === "string");
     if (!withField.length) continue;
     if (withField.some((d) => d.axis === null)) continue;
-    const titled = defs.some((d) => (typeof d.title === "string" && d.title.trim() !== "") || (typeof d.axis?.title === "string" && d.axis.title.trim() !== ""));
+    const said = (t: unknown) => (typeof t === "string" && t.trim() !== "") || (Array.isArray(t) && t.some((l) => typeof l === "string" && l.trim() !== ""));
+    const titled = defs.some((d) => said(d.title) || said(d.axis?.title));
     if (!titled) ctx.problems.push(`${where}: the ${ch} axis (field "${withField[0].field}") has no title; give it one with units`);
     for (const d of withField) {
       if ((d.type === "nominal" || d.type === "ordinal") && d.axis?.labels !== false) {
