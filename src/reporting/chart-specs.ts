@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from "./figures.js";
-import { FONT, OKABE_ITO, REFERENCE_COLOR, fittedLabelLimit, withStyleMeta } from "./figure-style.js";
+import { FONT, OKABE_ITO, REFERENCE_COLOR, fittedLabelLimit, niceTicks, withStyleMeta } from "./figure-style.js";
 import { base, categoryColor, finiteArray, firstAppearance, type Common, type Row } from "./specs.js";
 
 // Line and bar charts in the publication style: error bars that say what they are, and
@@ -128,18 +128,24 @@ export function barSpec(rows: BarRow[], options: BarOptions = {}): VegaLiteSpec 
   const values: Row[] = rows.map((r, i) => {
     finiteArray([r.value], `barSpec: rows[${i}].value`);
     return { method: r.method, value: r.value, group: r.group ?? "", kind: r.method === highlight ? highlight : "other methods",
-      paper: paper[r.method] ?? null, paperMark: "paper's value", ...(r.low !== undefined ? { lo: r.low, hi: r.high ?? r.value } : {}) };
+      paper: paper[r.method] ?? null, ...(r.low !== undefined ? { lo: r.low, hi: r.high ?? r.value } : {}) };
   });
   for (const m of Object.keys(paper)) if (!methods.includes(m)) throw new Error(`barSpec: paper value for "${m}", which is not one of the methods (${methods.join(", ")})`);
-  // the value axis says what the error bars are on a second line
-  const valueTitle = hasErrors ? [options.valueTitle ?? options.yTitle ?? "value", options.errorBars as string] : options.valueTitle ?? options.yTitle ?? "value";
+  // the value axis says what the error bars are, and what the diamonds are, on a second line
+  const notes = [hasErrors ? (options.errorBars as string) : null, Object.keys(paper).length ? "◆ paper's value" : null].filter((t): t is string => t !== null);
+  const valueTitle = notes.length ? [options.valueTitle ?? options.yTitle ?? "value", notes.join("; ")] : options.valueTitle ?? options.yTitle ?? "value";
+  // about four ticks, so that labels of a narrow single-column panel never run together
+  const extent = [0, ...values.flatMap((v) => [v.value, v.lo, v.hi, v.paper]).filter((v): v is number => typeof v === "number")];
+  const ticks = niceTicks(Math.min(...extent), Math.max(...extent), 4);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+  if ((ticks.at(-1) as number) < Math.max(...extent)) ticks.push(Number(((ticks.at(-1) as number) + step).toPrecision(12)));
   const y = { field: "method", type: "nominal", sort: methods, title: options.methodTitle ?? "method", axis: { labelLimit: fittedLabelLimit(methods), ticks: false } };
   const layers: VegaLiteSpec[] = [
     {
       mark: { type: "bar", height: { band: 0.7 } },
       encoding: {
         y,
-        x: { field: "value", type: "quantitative", title: valueTitle },
+        x: { field: "value", type: "quantitative", title: valueTitle, scale: { domain: [ticks[0], ticks.at(-1)], nice: false }, axis: { values: ticks } },
         color: { field: "kind", type: "nominal", title: null, scale: { domain: [highlight, "other methods"], range: [OKABE_ITO[0], "#9a9a9a"] }, legend: null },
       },
     },
@@ -154,7 +160,6 @@ export function barSpec(rows: BarRow[], options: BarOptions = {}): VegaLiteSpec 
       encoding: {
         y,
         x: { field: "paper", type: "quantitative", title: valueTitle },
-        shape: { field: "paperMark", type: "nominal", title: null, scale: { range: ["diamond"] }, legend: { orient: "top", labelLimit: fittedLabelLimit(["paper's value"]) } },
       },
     });
   }
