@@ -134,18 +134,19 @@ export function barSpec(rows: BarRow[], options: BarOptions = {}): VegaLiteSpec 
   // the value axis says what the error bars are, and what the diamonds are, on a second line
   const notes = [hasErrors ? (options.errorBars as string) : null, Object.keys(paper).length ? "◆ paper's value" : null].filter((t): t is string => t !== null);
   const valueTitle = notes.length ? [options.valueTitle ?? options.yTitle ?? "value", notes.join("; ")] : options.valueTitle ?? options.yTitle ?? "value";
-  // about four ticks, so that labels of a narrow single-column panel never run together
+  // three or four ticks, so that the labels of a narrow panel never run together or get hidden
   const extent = [0, ...values.flatMap((v) => [v.value, v.lo, v.hi, v.paper]).filter((v): v is number => typeof v === "number")];
-  const ticks = niceTicks(Math.min(...extent), Math.max(...extent), 4);
+  const ticks = niceTicks(Math.min(...extent), Math.max(...extent), 3);
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
   if ((ticks.at(-1) as number) < Math.max(...extent)) ticks.push(Number(((ticks.at(-1) as number) + step).toPrecision(12)));
+  const decimals = (String(step).split(".")[1] ?? "").length;
   const y = { field: "method", type: "nominal", sort: methods, title: options.methodTitle ?? "method", axis: { labelLimit: fittedLabelLimit(methods), ticks: false } };
   const layers: VegaLiteSpec[] = [
     {
       mark: { type: "bar", height: { band: 0.7 } },
       encoding: {
         y,
-        x: { field: "value", type: "quantitative", title: valueTitle, scale: { domain: [ticks[0], ticks.at(-1)], nice: false }, axis: { values: ticks } },
+        x: { field: "value", type: "quantitative", title: valueTitle, scale: { domain: [ticks[0], ticks.at(-1)], nice: false }, axis: { values: ticks, format: `.${decimals}f` } },
         color: { field: "kind", type: "nominal", title: null, scale: { domain: [highlight, "other methods"], range: [OKABE_ITO[0], "#9a9a9a"] }, legend: null },
       },
     },
