@@ -361,9 +361,9 @@ export async function main(argv = process.argv.slice(2)) {
     }
   }
   // a fresh machine: Debian's Jupyter is installed (as root) before the kernel is registered
-  const stillMissing = ensureComponents(["jupyter"], (m) => console.log(`reproduce: ${m}`));
+  const stillMissing = ensureComponents(["jupyter", "figures"], (m) => console.log(`reproduce: ${m}`));
   if (stillMissing.length) {
-    console.error(`reproduce: cannot run notebooks without Debian's Jupyter (${stillMissing.map(([, why]) => why).join("; ")}); install it as shown above, then run again`);
+    console.error(`reproduce: cannot run notebooks without Debian's Jupyter and rsvg-convert (${stillMissing.map(([, why]) => why).join("; ")}); install it as shown above, then run again`);
     return 1;
   }
   try {

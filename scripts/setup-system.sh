@@ -7,21 +7,27 @@
 #   bash scripts/setup-system.sh jupyter      what `npm run reproduce` needs (notebooks run headless)
 #   bash scripts/setup-system.sh browser      what the browser tests of `npm test` need
 #   bash scripts/setup-system.sh slurm        a single-node Slurm for the sweep tests (scripts/slurm-cluster.mjs)
+#   bash scripts/setup-system.sh figures      PDF export of figures (rsvg-convert) and the font they use
+#   bash scripts/setup-system.sh pdfcheck     poppler's pdftoppm/pdffonts, with which the tests open saved PDFs
 #
 # Called by `npm run reproduce` and `npm test` before anything needs the packages.
 set -euo pipefail
 JUPYTER=(jupyter-notebook python3-nbconvert python3-nbclient python3-jupyterlab-server jupyter-server jupyter-client)
 BROWSER=(chromium)
 SLURM=(slurm-wlm munge)
+FIGURES=(librsvg2-bin fonts-dejavu-core)
+PDFCHECK=(poppler-utils)
 groups=("$@")
-[ ${#groups[@]} -eq 0 ] && groups=(jupyter browser slurm)
+[ ${#groups[@]} -eq 0 ] && groups=(jupyter browser slurm figures pdfcheck)
 PKGS=()
 for g in "${groups[@]}"; do
   case "$g" in
     jupyter) PKGS+=("${JUPYTER[@]}") ;;
     browser) PKGS+=("${BROWSER[@]}") ;;
     slurm) PKGS+=("${SLURM[@]}") ;;
-    *) echo "setup-system: unknown group '$g' (use jupyter, browser, slurm or nothing for all)" >&2; exit 2 ;;
+    figures) PKGS+=("${FIGURES[@]}") ;;
+    pdfcheck) PKGS+=("${PDFCHECK[@]}") ;;
+    *) echo "setup-system: unknown group '$g' (use jupyter, browser, slurm, figures, pdfcheck or nothing for all)" >&2; exit 2 ;;
   esac
 done
 missing=()

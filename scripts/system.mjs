@@ -3,6 +3,8 @@
 //   jupyter  Debian's Jupyter (nbclient, jupyter_client, Jupyter Server) under /usr/bin/python3
 //   browser  Debian's Chromium, for the browser tests
 //   slurm    Debian's slurm-wlm and munge, for the Slurm sweep tests (scripts/slurm-cluster.mjs)
+//   figures  Debian's rsvg-convert (librsvg2-bin) for PDF export, and the DejaVu fonts figures use
+//   pdfcheck poppler's pdftoppm and pdffonts, with which the tests open the saved PDFs
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,6 +27,11 @@ const CHECKS = {
     const missing = SLURM_COMMANDS.filter((c) => !existsSync(c));
     return missing.length ? `Slurm or munge not installed (${missing.join(", ")} not found)` : null;
   },
+  figures: () => {
+    if (spawnSync(process.env.MARBLE_RSVG_CONVERT ?? "rsvg-convert", ["--version"]).error) return "rsvg-convert (librsvg2-bin) not found";
+    return existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") ? null : "the DejaVu Sans font (fonts-dejavu-core) not found";
+  },
+  pdfcheck: () => (spawnSync("pdffonts", ["-v"]).error || spawnSync("pdftoppm", ["-v"]).error ? "pdftoppm/pdffonts (poppler-utils) not found" : null),
 };
 
 /** Reasons, per group, that a component is missing (empty when all are present). */

@@ -43,6 +43,7 @@ const NEEDS_JUPYTER = /[\\/](integration|e2e)[\\/]/;
 const NEEDS_BROWSER = /[\\/]e2e[\\/]/;
 // Slurm suites: test/slurm/ or test/sweep/slurm*.test.ts (a real cluster on 127.0.0.1)
 const NEEDS_SLURM = /[\\/]test[\\/](slurm[\\/]|sweep[\\/]slurm[^\\/]*\.test\.ts$)/;
+const NEEDS_PDF = /[\\/]reporting[\\/]figure-export/;
 let files = findTests(join(root, "test")).sort();
 if (unitOnly) files = files.filter((f) => !NEEDS_JUPYTER.test(f));
 if (skipBrowser) files = files.filter((f) => !NEEDS_BROWSER.test(f));
@@ -51,14 +52,16 @@ if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 
 // the components the chosen suites need, installed before they run; a missing one fails the run
 const groups = [];
+// saved figures are exported to PDF (notebook, reporting and browser tests); the export test opens them with poppler
+if (files.some((f) => NEEDS_JUPYTER.test(f) || NEEDS_PDF.test(f))) groups.push("figures", "pdfcheck");
 if (files.some((f) => NEEDS_JUPYTER.test(f))) groups.push("jupyter");
 if (files.some((f) => NEEDS_BROWSER.test(f))) groups.push("browser");
 if (files.some((f) => NEEDS_SLURM.test(f))) groups.push("slurm");
 const missing = ensureComponents(groups, (m) => console.log(`test: ${m}`));
 if (missing.length) {
   for (const [g, why] of missing) {
-    const optOut = { browser: "npm test -- --skip-browser", slurm: "npm test -- --skip-slurm" }[g] ?? "npm test -- --unit-only";
-    console.error(`test: FAILED before running: ${why}. Install it as shown above, or skip its tests explicitly with \`${optOut}\`.`);
+    const optOut = { browser: "npm test -- --skip-browser", slurm: "npm test -- --skip-slurm", jupyter: "npm test -- --unit-only" }[g];
+    console.error(`test: FAILED before running: ${why}. Install it as shown above` + (optOut ? `, or skip its tests explicitly with \`${optOut}\`.` : " (bash scripts/setup-system.sh figures pdfcheck, as root)."));
   }
   process.exit(1);
 }

@@ -27,6 +27,8 @@ export {
 export {
   renderFigure,
   saveFigure,
+  scalePanels,
+  FigureStyleError,
   showFigure,
   showHtml,
   type VegaLiteSpec,
@@ -35,5 +37,23 @@ export {
   type RenderOptions,
   type FigureDisplay,
 } from "./figures.js";
-export { scatterSpec, vectorFieldSpec, heatmapSpec, lineSpec, barSpec, concatSpecs } from "./specs.js";
+export { scatterSpec, vectorFieldSpec, heatmapSpec, type ScatterOptions, type VectorFieldOptions, type HeatmapOptions } from "./specs.js";
+export { lineSpec, barSpec, type LineSeries, type LineOptions, type BarRow, type BarOptions, type Reference } from "./chart-specs.js";
+export { figureGrid, concatSpecs, type GridOptions } from "./figure-layout.js";
+export { lintSpec } from "./figure-lint.js";
+export { svgToPdf, svgToPng, svgInMillimetres, svgSizeMm } from "./figure-export.js";
+export {
+  COLUMN_WIDTH_MM,
+  FONT,
+  OKABE_ITO,
+  SCHEMES,
+  MAX_PANELS_PER_ROW,
+  mmToPt,
+  ptToMm,
+  panelLetter,
+  fittedLabelLimit,
+  textWidthPt,
+  styleConfig,
+  type ColumnWidth,
+} from "./figure-style.js";
 export { spearmanCorrelation } from "./statistics.js";

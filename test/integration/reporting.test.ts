@@ -67,11 +67,11 @@ test("spearmanCorrelation handles monotone maps and ties", () => {
 test("figures render to SVG and PNG headlessly and are saved atomically", async () => {
   const dir = mkdtempSync(join(tmpdir(), "marble-fig-"));
   try {
-    const fig = await renderFigure("d", heatmapSpec([[0, 1], [1, 0]], { labels: ["a", "b"] }), { scale: 1 });
+    const fig = await renderFigure("d", heatmapSpec([[0, 1], [1, 0]], { labels: ["a", "b"] }), { dpi: 72 });
     assert.match(fig.svg, /^<svg/);
     assert.deepEqual([...fig.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     const saved = await saveFigure("s", scatterSpec([0, 1, 2], [2, 1, 0], { color: ["a", "b", "a"] }), { dir });
-    assert.deepEqual(readdirSync(dir).sort(), ["s.png", "s.svg", "s.vl.json"]);
+    assert.deepEqual(readdirSync(dir).sort(), ["s.pdf", "s.png", "s.svg", "s.vl.json", "s@600dpi.png"]);
     assert.equal(readFileSync(saved.svgPath, "utf8"), saved.svg);
     await assert.rejects(renderFigure("bad name", {}), /file-name-safe/);
     assert.throws(() => scatterSpec([0, 1], [0]), /length 1, expected 2/);

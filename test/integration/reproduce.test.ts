@@ -36,7 +36,7 @@ test("reproduce runs notebooks headless and reports checks and errors", { timeou
     const executed = JSON.parse(readFileSync(join(out, "01-smoke.ipynb"), "utf8"));
     const outputs = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? []);
     assert.ok(outputs.some((o: { data?: Record<string, unknown> }) => o.data && "image/svg+xml" in o.data), "no inline SVG figure");
-    for (const ext of ["svg", "png", "vl.json"]) assert.ok(existsSync(join(out, "figures", `smoke-scatter.${ext}`)), ext);
+    for (const ext of ["svg", "pdf", "png", "vl.json"]) assert.ok(existsSync(join(out, "figures", `smoke-scatter.${ext}`)), ext);
     const png = readFileSync(join(out, "figures", "smoke-scatter.png"));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
     assert.ok(existsSync(join(out, "03-throws.ipynb")), "a failed notebook is still saved");
