@@ -14,7 +14,7 @@ export {
   type MatUnsupported,
 } from "./mat5.js";
 export { readMat, isHdf5File } from "./mat.js";
-export { readHdf5Dataset, listHdf5, readMat73, type Hdf5Entry } from "./hdf5.js";
+export { readHdf5Dataset, readHdf5Datasets, hdf5GroupKeys, listHdf5, readMat73, type Hdf5Entry } from "./hdf5.js";
 export { readJoblib, readPickle, unpickle, pickledArray, PythonObject } from "./pickle.js";
 export { writeFileAtomic } from "./atomic.js";
 export { dataDir, cacheDir, manifestsDir } from "./paths.js";
@@ -56,3 +56,4 @@ export {
 } from "./fetch.js";
 export { readTorch, readTorchStateDict, readZipEntries } from "./torch.js";
 export { readTable, tableToRecording, loadRecording, type TableFormat, type ReadTableOptions, type RecordingFromTableOptions, type RecordingUnits, type TabularRecording } from "./table.js";
+export * from "./trials/index.js";

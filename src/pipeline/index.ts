@@ -11,3 +11,4 @@ export {
   type PreparedRecording,
   type PipelineJson,
 } from "./recording-pipeline.js";
+export * from "./reaching/index.js";

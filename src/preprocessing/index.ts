@@ -6,3 +6,4 @@ export { pcaFitApply } from "./pca-split.js";
 export { diffRows, trajectoryVelocity, positionsAndVelocities, type TrajectoryVelocityOptions } from "./velocity.js";
 export { alignToEvents, type AlignOptions } from "./align.js";
 export { trialsToConditions, type ConditionData } from "./conditions.js";
+export * from "./trials/index.js";
