@@ -92,19 +92,21 @@ export interface RidgeFit {
 
 /** Ridge weights from statistics for relative penalty λ. λ = 0 is ordinary least squares (must be full rank). */
 export function ridgeFromStats(st: RidgeStats, lambda: number): RidgeFit {
-  checkNumber(lambda, "ridge lambda", 0);
   if (st.n < 2) throw new ValidationError(`ridge: needs at least 2 samples, got ${st.n}`);
-  const { d, q } = st;
-  const { G, C, mx, my, scale } = centred(st);
+  return solveCentred(centred(st), st.d, st.q, lambda);
+}
+
+function solveCentred(c: ReturnType<typeof centred>, d: number, q: number, lambda: number): RidgeFit {
+  checkNumber(lambda, "ridge lambda", 0);
+  const G = c.G.slice(), W = c.C.slice();
   // constant features (scale 0) still get a positive penalty so the system stays solvable
-  const alpha = lambda * (scale > 0 ? scale : 1);
+  const alpha = lambda * (c.scale > 0 ? c.scale : 1);
   for (let a = 0; a < d; a++) G[a * d + a] += alpha;
-  const W = C;
   if (!choleskySolveInPlace(G, W, d, q, 1e-14)) {
     throw new ValidationError(`ridge: the ${d}-feature system is singular at λ = ${lambda}; use a positive λ (e.g. 1e-6) or fewer features`);
   }
-  const bias = my.slice();
-  for (let a = 0; a < d; a++) for (let k = 0; k < q; k++) bias[k] -= mx[a] * W[a * q + k];
+  const bias = c.my.slice();
+  for (let a = 0; a < d; a++) for (let k = 0; k < q; k++) bias[k] -= c.mx[a] * W[a * q + k];
   return { weights: new Matrix(d, q, W), bias, alpha };
 }
 
@@ -195,19 +197,24 @@ export function crossValidateRidge(
       const mean = new Float64Array(Y.cols);
       for (const i of innerRows) for (let k = 0; k < Y.cols; k++) mean[k] += Y.data[i * Y.cols + k] / innerRows.length;
       for (const i of innerRows) for (let k = 0; k < Y.cols; k++) ss += (Y.data[i * Y.cols + k] - mean[k]) ** 2;
-      for (const lambda of o.lambdas) {
-        let err = 0;
-        for (const h of inner) {
-          const fit = ridgeFromStats(addStats(inner.filter((g) => g !== h).map((g) => stats[g])), lambda);
-          predictInto(X, split.testRows[h], fit, scratch);
-          err += sse(Y, scratch, split.testRows[h]);
-        }
-        scores.push(ss > 0 ? 1 - err / ss : NaN);
-        if (err < bestErr) {
-          bestErr = err;
+      const errs = new Float64Array(o.lambdas.length);
+      for (const h of inner) {
+        // the inner training set's centred statistics, shared by every λ
+        const st = addStats(inner.filter((g) => g !== h).map((g) => stats[g]));
+        if (st.n < 2) throw new ValidationError("crossValidateRidge: an inner training set has fewer than 2 rows; add trials or lower folds");
+        const c = centred(st);
+        o.lambdas.forEach((lambda, li) => {
+          predictInto(X, split.testRows[h], solveCentred(c, st.d, st.q, lambda), scratch);
+          errs[li] += sse(Y, scratch, split.testRows[h]);
+        });
+      }
+      o.lambdas.forEach((lambda, li) => {
+        scores.push(ss > 0 ? 1 - errs[li] / ss : NaN);
+        if (errs[li] < bestErr) {
+          bestErr = errs[li];
           best = lambda;
         }
-      }
+      });
     }
     lambdas.push(best);
     innerR2.push(scores);
