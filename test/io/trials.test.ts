@@ -97,7 +97,11 @@ test("long table: Arrow and Parquet give the same recording as CSV", async () =>
 });
 
 test("NWB: spike times cut by the trials table, events and behaviour; spikes outside trials counted", async () => {
-  const { writeNwbTrialsFixture, NWB_FIXTURE: fx } = await import("../../scripts/fixtures/trials-nwb.mjs");
+  const script = join(__dirname, "..", "..", "scripts", "fixtures", "trials-nwb.mjs");
+  const { writeNwbTrialsFixture, NWB_FIXTURE: fx } = (await import(script)) as {
+    writeNwbTrialsFixture: (path: string) => Promise<void>;
+    NWB_FIXTURE: { spikes: number[][]; start: number[]; stop: number[]; direction: string[]; go: number[] };
+  };
   const path = join(dir, "fx.nwb");
   await writeNwbTrialsFixture(path);
   const rec = await readNwbTrials(path);
