@@ -9,6 +9,7 @@ import { toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, Validati
 import { asOutputs, r2Score } from "./r2.js";
 import { groupByTrial, trialFolds } from "./folds.js";
 import { choleskySolveInPlace } from "./cholesky.js";
+import { addStats, centreColumns, leastSquaresFromStats, predictInto, ridgeStats } from "./ridge.js";
 
 export { groupByTrial };
 
@@ -149,13 +150,24 @@ export function crossValidateLinearDecoder(
   const q = Y.cols;
   const predictions = new Matrix(X.rows, q);
   const foldR2: number[] = [];
+  // Sums over each fold's rows, accumulated once: a fold's training statistics are the sum of the
+  // others', so the d × d covariance is not rebuilt from the rows for every fold.
+  const Xc = centreColumns(X).centred, { centred: Yc, mean: yMean } = centreColumns(Y);
+  const stats = split.testRows.map((rows) => ridgeStats(Xc, Yc, rows));
   for (let f = 0; f < opts.folds; f++) {
-    const train: number[] = [], test: number[] = [];
-    for (let t = 0; t < nt; t++) (trialFold[t] === f ? test : train).push(...rows[t]);
-    const dec = new LinearDecoder().fit(X.selectRows(train), Y.selectRows(train));
-    const P = dec.predict(X.selectRows(test));
-    test.forEach((r, i) => predictions.data.set(P.row(i), r * q));
-    foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), P) : NaN);
+    const test = split.testRows[f];
+    const fast = leastSquaresFromStats(addStats(stats.filter((_, g) => g !== f)));
+    if (fast) {
+      predictInto(Xc, test, fast, predictions);
+      for (const r of test) for (let k = 0; k < q; k++) predictions.data[r * q + k] += yMean[k];
+    } else {
+      // singular or nearly singular covariance: the exact minimum-norm solution from the rows
+      const train: number[] = [];
+      for (let t = 0; t < nt; t++) if (trialFold[t] !== f) train.push(...rows[t]);
+      const P = new LinearDecoder().fit(X.selectRows(train), Y.selectRows(train)).predict(X.selectRows(test));
+      test.forEach((r, i) => predictions.data.set(P.row(i), r * q));
+    }
+    foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), predictions.selectRows(test)) : NaN);
   }
   return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold };
 }

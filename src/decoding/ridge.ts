@@ -30,6 +30,25 @@ export interface RidgeStats {
   xy: Float64Array;
 }
 
+/**
+ * The matrix minus its column means, and the means. Statistics are accumulated on centred columns
+ * so that Σxxᵀ − n·μμᵀ does not cancel catastrophically when features sit far from zero.
+ */
+export function centreColumns(M: Matrix): { centred: Matrix; mean: Float64Array } {
+  const n = M.rows, d = M.cols, mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += M.data[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+  const out = new Matrix(n, d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out.data[i * d + j] = M.data[i * d + j] - mean[j];
+  return { centred: out, mean };
+}
+
+/** Adds `mean` back to every row of predictions made in centred coordinates. */
+export function addRowMean(P: Matrix, mean: Float64Array): void {
+  const q = P.cols;
+  for (let i = 0; i < P.rows; i++) for (let k = 0; k < q; k++) P.data[i * q + k] += mean[k];
+}
+
 export function ridgeStats(X: Matrix, Y: Matrix, rows?: ArrayLike<number>): RidgeStats {
   const d = X.cols, q = Y.cols;
   const st: RidgeStats = { n: 0, d, q, sx: new Float64Array(d), sy: new Float64Array(q), xx: new Float64Array(d * d), xy: new Float64Array(d * q) };
@@ -96,6 +115,21 @@ export function ridgeFromStats(st: RidgeStats, lambda: number): RidgeFit {
   return solveCentred(centred(st), st.d, st.q, lambda);
 }
 
+/**
+ * Ordinary least squares with bias from statistics, when the centred covariance is well
+ * conditioned (Cholesky pivots above 1e-9 of the largest diagonal); null otherwise, so the caller
+ * can fall back to the minimum-norm solution.
+ */
+export function leastSquaresFromStats(st: RidgeStats): RidgeFit | null {
+  if (st.n < 2) return null;
+  const c = centred(st);
+  const W = c.C.slice();
+  if (!choleskySolveInPlace(c.G.slice(), W, st.d, st.q, 1e-9)) return null;
+  const bias = c.my.slice();
+  for (let a = 0; a < st.d; a++) for (let k = 0; k < st.q; k++) bias[k] -= c.mx[a] * W[a * st.q + k];
+  return { weights: new Matrix(st.d, st.q, W), bias, alpha: 0 };
+}
+
 function solveCentred(c: ReturnType<typeof centred>, d: number, q: number, lambda: number): RidgeFit {
   checkNumber(lambda, "ridge lambda", 0);
   const G = c.G.slice(), W = c.C.slice();
@@ -110,7 +144,7 @@ function solveCentred(c: ReturnType<typeof centred>, d: number, q: number, lambd
   return { weights: new Matrix(d, q, W), bias, alpha };
 }
 
-function predictInto(X: Matrix, rows: ArrayLike<number>, fit: RidgeFit, out: Matrix): void {
+export function predictInto(X: Matrix, rows: ArrayLike<number>, fit: RidgeFit, out: Matrix): void {
   const d = X.cols, q = fit.bias.length, W = fit.weights.data;
   for (let s = 0; s < rows.length; s++) {
     const i = rows[s];
@@ -174,10 +208,11 @@ export function crossValidateRidge(
   options: { folds?: number; seed?: number; lambdas?: readonly number[] } = {},
 ): RidgeCrossValidation {
   const o = withDefaults<{ folds: number; seed: number; lambdas: readonly number[] }>({ folds: 5, seed: 0, lambdas: RIDGE_LAMBDAS }, options, "crossValidateRidge");
-  const X = toMatrix(x, "crossValidateRidge x");
-  const Y = asOutputs(y, "crossValidateRidge y");
-  if (X.rows !== Y.rows) throw new ValidationError(`crossValidateRidge: x has ${X.rows} rows but y has ${Y.rows}`);
-  if (!trials || trials.length !== X.rows) throw new ValidationError(`crossValidateRidge trials: expected one trial id per row (${X.rows}), got ${trials ? trials.length : "none"}`);
+  const X0 = toMatrix(x, "crossValidateRidge x");
+  const Y0 = asOutputs(y, "crossValidateRidge y");
+  if (X0.rows !== Y0.rows) throw new ValidationError(`crossValidateRidge: x has ${X0.rows} rows but y has ${Y0.rows}`);
+  if (!trials || trials.length !== X0.rows) throw new ValidationError(`crossValidateRidge trials: expected one trial id per row (${X0.rows}), got ${trials ? trials.length : "none"}`);
+  const X = centreColumns(X0).centred, { centred: Y, mean: yMean } = centreColumns(Y0);
   if (o.lambdas.length === 0) throw new ValidationError("crossValidateRidge lambdas: the grid is empty; pass at least one λ ≥ 0");
   o.lambdas.forEach((l, i) => checkNumber(l, `crossValidateRidge lambdas[${i}]`, 0));
   const split = trialFolds(trials, o.folds, { seed: o.seed, name: "crossValidateRidge" });
@@ -223,5 +258,6 @@ export function crossValidateRidge(
     const test = split.testRows[f];
     foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), predictions.selectRows(test)) : NaN);
   }
-  return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold: split.trialFold, lambdas, innerR2, grid: [...o.lambdas] };
+  addRowMean(predictions, yMean);
+  return { predictions, r2: r2Score(Y0, predictions), foldR2, trialFold: split.trialFold, lambdas, innerR2, grid: [...o.lambdas] };
 }
