@@ -34,7 +34,16 @@ export async function readTrialTableSessions(path: string, options: Partial<Read
   const o = withDefaults<ReadTrialTableOptions>({ format: null, session: null, ignore: [], trials: null, conditionOrder: null, timeTolerance: 1e-6 }, options, "readTrialTable");
   const table = await readTable(path, { format: o.format, header: true });
   const names = table.columnNames();
-  const col = (n: string) => table.array(n) as ArrayLike<unknown>;
+  // arquero's array() builds a new array per call: read each column once
+  const columns = new Map<string, ArrayLike<unknown>>();
+  const col = (n: string) => {
+    let c = columns.get(n);
+    if (!c) {
+      c = table.array(n) as ArrayLike<unknown>;
+      columns.set(n, c);
+    }
+    return c;
+  };
   const rows = table.numRows();
   if (rows === 0) throw new ValidationError(`readTrialTable: ${path} has no rows`);
   const where = `readTrialTable: ${path}`;

@@ -23,13 +23,14 @@ export async function readTrialConditions(path: string, options: { format: Table
   const ids = table.array("trial") as ArrayLike<unknown>;
   const conds = table.array(condCol) as ArrayLike<unknown>;
   const out = new Map<number, TrialConditionRow>();
+  const eventValues = events.map((e) => table.array(e) as ArrayLike<unknown>);
   for (let r = 0; r < table.numRows(); r++) {
     const id = Number(ids[r]);
     if (!Number.isInteger(id)) throw new ValidationError(`${where}: data row ${r + 1}: trial ${JSON.stringify(ids[r])} is not an integer`);
     if (out.has(id)) throw new ValidationError(`${where}: trial ${id} is listed twice (data row ${r + 1})`);
     const ev: Record<string, number> = {};
-    for (const e of events) {
-      const v = Number((table.array(e) as ArrayLike<unknown>)[r]);
+    for (const [j, e] of events.entries()) {
+      const v = Number(eventValues[j][r]);
       if (!Number.isFinite(v)) throw new ValidationError(`${where}: column "${e}", data row ${r + 1}: not a time in s`);
       ev[e.slice("event_".length)] = v;
     }
