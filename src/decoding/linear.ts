@@ -4,10 +4,14 @@
  * (correlated) bins of one trial never sit on both sides of a split.
  */
 import { Matrix, type MatrixLike } from "../core/matrix.js";
-import { Random } from "../core/random.js";
 import { symmetricEigen } from "../core/eigen.js";
 import { toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, ValidationError } from "../core/validate.js";
 import { asOutputs, r2Score } from "./r2.js";
+import { groupByTrial, trialFolds } from "./folds.js";
+import { choleskySolveInPlace } from "./cholesky.js";
+import { addStats, centreColumns, leastSquaresFromStats, predictInto, ridgeStats } from "./ridge.js";
+
+export { groupByTrial };
 
 /** A fitted affine map y ≈ x W + b. */
 export class LinearDecoder {
@@ -71,6 +75,11 @@ export function leastSquaresWithBias(X: Matrix, Y: Matrix): { weights: Matrix; b
     }
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) S.data[a * d + b] = S.data[b * d + a];
+  // Fast path: a well-conditioned covariance is solved by Cholesky (the same solution as the
+  // pseudo-inverse when S has full rank); a rank-deficient or nearly singular one falls back to the
+  // eigendecomposition and its minimum-norm solution.
+  const fast = d > 0 ? choleskyWeights(S, R, d, q) : null;
+  if (fast) return withBias(fast, mx, my, d, q);
   const W = new Matrix(d, q);
   if (d > 0) {
     const { values, vectors } = symmetricEigen(S);
@@ -91,32 +100,20 @@ export function leastSquaresWithBias(X: Matrix, Y: Matrix): { weights: Matrix; b
       }
     }
   }
+  return withBias(W, mx, my, d, q);
+}
+
+function choleskyWeights(S: Matrix, R: Matrix, d: number, q: number): Matrix | null {
+  const B = R.data.slice();
+  // 1e-9 relative pivot floor: below it the pseudo-inverse's cut-off (1e-12 of the largest
+  // eigenvalue) may differ from a plain solve, so the exact minimum-norm path decides.
+  return choleskySolveInPlace(S.data.slice(), B, d, q, 1e-9) ? new Matrix(d, q, B) : null;
+}
+
+function withBias(W: Matrix, mx: Float64Array, my: Float64Array, d: number, q: number): { weights: Matrix; bias: Float64Array } {
   const bias = my.slice();
   for (let j = 0; j < d; j++) for (let k = 0; k < q; k++) bias[k] -= mx[j] * W.data[j * q + k];
   return { weights: W, bias };
-}
-
-/** Groups rows by trial id, in order of first appearance. */
-export function groupByTrial(trials: ArrayLike<number>, n: number, name: string): { ids: number[]; rows: number[][] } {
-  if (!trials || trials.length !== n) {
-    throw new ValidationError(`${name}: expected one trial id per row (${n}), got ${trials ? trials.length : "none"}`);
-  }
-  const index = new Map<number, number>();
-  const rows: number[][] = [];
-  const ids: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = trials[i];
-    if (!Number.isFinite(t)) throw new ValidationError(`${name}: trial id at row ${i} is ${t}; trial ids must be numbers`);
-    let g = index.get(t);
-    if (g === undefined) {
-      g = rows.length;
-      index.set(t, g);
-      rows.push([]);
-      ids.push(t);
-    }
-    rows[g].push(i);
-  }
-  return { ids, rows };
 }
 
 export interface CrossValidatedDecoding {
@@ -146,27 +143,31 @@ export function crossValidateLinearDecoder(
   if (X.rows !== Y.rows) throw new ValidationError(`crossValidateLinearDecoder: x has ${X.rows} rows but y has ${Y.rows}`);
   checkInteger(opts.folds, "crossValidateLinearDecoder folds", 2);
   checkNumber(opts.seed, "crossValidateLinearDecoder seed");
-  const { rows } = groupByTrial(trials, X.rows, "crossValidateLinearDecoder trials");
+  if (!trials || trials.length !== X.rows) throw new ValidationError(`crossValidateLinearDecoder trials: expected one trial id per row (${X.rows}), got ${trials ? trials.length : "none"}`);
+  const split = trialFolds(trials, opts.folds, { seed: opts.seed, shuffle: opts.shuffle, name: "crossValidateLinearDecoder" });
+  const { trialRows: rows, trialFold } = split;
   const nt = rows.length;
-  if (nt < opts.folds) throw new ValidationError(`crossValidateLinearDecoder: ${nt} trials cannot fill ${opts.folds} folds; lower folds or add trials`);
-  const order = opts.shuffle ? Array.from(new Random(opts.seed).permutation(nt)) : Array.from({ length: nt }, (_, i) => i);
-  const trialFold = new Int32Array(nt);
-  // Contiguous blocks of the (shuffled) order, the first nt % folds blocks one larger (as KFold does).
-  let pos = 0;
-  for (let f = 0; f < opts.folds; f++) {
-    const size = Math.floor(nt / opts.folds) + (f < nt % opts.folds ? 1 : 0);
-    for (let s = 0; s < size; s++) trialFold[order[pos++]] = f;
-  }
   const q = Y.cols;
   const predictions = new Matrix(X.rows, q);
   const foldR2: number[] = [];
+  // Sums over each fold's rows, accumulated once: a fold's training statistics are the sum of the
+  // others', so the d × d covariance is not rebuilt from the rows for every fold.
+  const Xc = centreColumns(X).centred, { centred: Yc, mean: yMean } = centreColumns(Y);
+  const stats = split.testRows.map((rows) => ridgeStats(Xc, Yc, rows));
   for (let f = 0; f < opts.folds; f++) {
-    const train: number[] = [], test: number[] = [];
-    for (let t = 0; t < nt; t++) (trialFold[t] === f ? test : train).push(...rows[t]);
-    const dec = new LinearDecoder().fit(X.selectRows(train), Y.selectRows(train));
-    const P = dec.predict(X.selectRows(test));
-    test.forEach((r, i) => predictions.data.set(P.row(i), r * q));
-    foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), P) : NaN);
+    const test = split.testRows[f];
+    const fast = leastSquaresFromStats(addStats(stats.filter((_, g) => g !== f)));
+    if (fast) {
+      predictInto(Xc, test, fast, predictions);
+      for (const r of test) for (let k = 0; k < q; k++) predictions.data[r * q + k] += yMean[k];
+    } else {
+      // singular or nearly singular covariance: the exact minimum-norm solution from the rows
+      const train: number[] = [];
+      for (let t = 0; t < nt; t++) if (trialFold[t] !== f) train.push(...rows[t]);
+      const P = new LinearDecoder().fit(X.selectRows(train), Y.selectRows(train)).predict(X.selectRows(test));
+      test.forEach((r, i) => predictions.data.set(P.row(i), r * q));
+    }
+    foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), predictions.selectRows(test)) : NaN);
   }
   return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold };
 }

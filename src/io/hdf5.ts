@@ -287,3 +287,37 @@ export async function readMat73(path: string): Promise<Record<string, MatValue>>
     return out;
   });
 }
+
+/**
+ * Reads several datasets in one open: numeric ones as NdArrays (C order), string ones as string[],
+ * absent ones as null (so optional NWB columns can be probed without an error per column).
+ */
+export async function readHdf5Datasets(path: string, datasetPaths: string[]): Promise<Record<string, NdArray | string[] | null>> {
+  return withFile(path, (file) => {
+    const out: Record<string, NdArray | string[] | null> = {};
+    for (const p of datasetPaths) {
+      const where = `${path}:${p}`;
+      const entity = guarded(where, () => file.get(p));
+      if (!entity) {
+        out[p] = null;
+        continue;
+      }
+      if (!isDataset(entity)) throw new Error(`${path}: "${p}" is a group, not a dataset`);
+      const value = guarded(where, () => entity.value);
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) out[p] = value as string[];
+      else if (typeof value === "string") out[p] = [value];
+      else out[p] = datasetToNdArray(entity, where);
+    }
+    return out;
+  });
+}
+
+/** The names of a group's members (null when the group does not exist). */
+export async function hdf5GroupKeys(path: string, groupPath: string): Promise<string[] | null> {
+  return withFile(path, (file) => {
+    const g = guarded(`${path}:${groupPath}`, () => file.get(groupPath));
+    if (!g) return null;
+    if (isDataset(g)) throw new Error(`${path}: "${groupPath}" is a dataset, not a group`);
+    return guarded(`${path}:${groupPath}`, () => g.keys());
+  });
+}

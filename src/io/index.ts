@@ -14,7 +14,7 @@ export {
   type MatUnsupported,
 } from "./mat5.js";
 export { readMat, isHdf5File } from "./mat.js";
-export { readHdf5Dataset, listHdf5, readMat73, type Hdf5Entry } from "./hdf5.js";
+export { readHdf5Dataset, readHdf5Datasets, hdf5GroupKeys, listHdf5, readMat73, type Hdf5Entry } from "./hdf5.js";
 export { readJoblib, readPickle, unpickle, pickledArray, PythonObject } from "./pickle.js";
 export { writeFileAtomic } from "./atomic.js";
 export { dataDir, cacheDir, manifestsDir } from "./paths.js";
@@ -64,3 +64,4 @@ export {
 export { readVideoTracking, type VideoTracking, type VideoTrackingOptions } from "./video-tracking.js";
 export { spikeTimesFromMatClust, readMatClustSpikes, type MatClustSpikes, type MatClustOptions, type SpikeUnit } from "./matclust.js";
 export { loadLinearTrackRecording, linearTrackDir, type LinearTrackRecording, type LinearTrackLoadOptions } from "./linear-track.js";
+export * from "./trials/index.js";

@@ -16,3 +16,4 @@ export {
   segmentRows, statesAndDifferences, medianAbsoluteError, permutation, decodeWithControls,
   type SegmentRows, type DecodingWithControls,
 } from "./segment-decoding.js";
+export * from "./reaching/index.js";

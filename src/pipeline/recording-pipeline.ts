@@ -515,20 +515,30 @@ export function assertSamePreprocessing(a: RecordingPipeline, b: RecordingPipeli
   }
 }
 
-/** Spreads a per-bin value (e.g. a behaviour label) onto the prepared points, conditions concatenated (the node order of constructDataset without subsampling). */
-export function preparedPointValues(prepared: PreparedRecording, perBin: ArrayLike<number>): Float64Array {
+/**
+ * Spreads per-bin values onto the prepared points, conditions concatenated (the node order of
+ * constructDataset without subsampling): a 1-D array (e.g. a behaviour label) gives one value per
+ * point; a matrix with one row per time bin (e.g. 2-D hand velocity) gives one row per point.
+ */
+export function preparedPointValues(prepared: PreparedRecording, perBin: ArrayLike<number>): Float64Array;
+export function preparedPointValues(prepared: PreparedRecording, perBin: Matrix): Matrix;
+export function preparedPointValues(prepared: PreparedRecording, perBin: ArrayLike<number> | Matrix): Float64Array | Matrix {
   const n = prepared.binIndex.reduce((s, b) => s + b.length, 0);
-  const out = new Float64Array(n);
+  const isMatrix = perBin instanceof Matrix;
+  const q = isMatrix ? perBin.cols : 1;
+  const available = isMatrix ? perBin.rows : perBin.length;
+  const src = isMatrix ? perBin.data : perBin;
+  const out = new Float64Array(n * q);
   let off = 0;
   for (const bins of prepared.binIndex) {
     for (let i = 0; i < bins.length; i++) {
       const b = bins[i];
-      if (b >= perBin.length) throw new ValidationError(`preparedPointValues: the values have ${perBin.length} entries but a point sits at bin ${b}; pass one value per time bin of the recording`);
-      out[off + i] = perBin[b];
+      if (b >= available) throw new ValidationError(`preparedPointValues: the values have ${available} ${isMatrix ? "rows" : "entries"} but a point sits at bin ${b}; pass one ${isMatrix ? "row" : "value"} per time bin of the recording`);
+      for (let k = 0; k < q; k++) out[(off + i) * q + k] = src[b * q + k];
     }
     off += bins.length;
   }
-  return out;
+  return isMatrix ? new Matrix(n, q, out) : out;
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -10,3 +10,4 @@ export { cleanTrackingSamples, type TrackingSampleReport, type CleanTrackingOpti
 export { linearizeTrack, type LinearizeOptions, type LinearizedTrack } from "./linearize.js";
 export { samplesAtBins, type SamplesAtBinsOptions, type SamplesAtBins } from "./position-bins.js";
 export { speedFromPosition, runningEpochs, segmentFolds, type Segment, type RunningEpochs, type RunningEpochsOptions } from "./running.js";
+export * from "./trials/index.js";

@@ -1,0 +1,65 @@
+/**
+ * One trial-grouped cross-validation helper for the decoders of this folder: the paper's linear
+ * decoder (least squares with bias), ridge with λ chosen by nested trial-grouped CV, and k-NN
+ * regression. Every method sees the same folds for a given seed, so their scores are paired.
+ */
+import { Matrix, type MatrixLike } from "../core/matrix.js";
+import { ValidationError, checkInteger, checkOneOf, toMatrix, withDefaults } from "../core/validate.js";
+import { asOutputs, r2Score } from "./r2.js";
+import { trialFolds } from "./folds.js";
+import { crossValidateLinearDecoder, type CrossValidatedDecoding } from "./linear.js";
+import { crossValidateRidge, RIDGE_LAMBDAS } from "./ridge.js";
+import { KnnDecoder, type KnnMetric } from "./knn.js";
+
+export type DecoderMethod = "linear" | "ridge" | "knn";
+export const DECODER_METHODS: readonly DecoderMethod[] = ["linear", "ridge", "knn"];
+
+export interface CrossValidateOptions {
+  method: DecoderMethod;
+  folds: number;
+  seed: number;
+  /** ridge: relative penalties to choose from (see crossValidateRidge). */
+  lambdas: readonly number[];
+  /** knn: neighbours and metric (scikit-learn's KNeighborsRegressor, uniform weights). */
+  k: number;
+  metric: KnnMetric;
+}
+
+export interface DecodingResult extends CrossValidatedDecoding {
+  method: DecoderMethod;
+  /** What was chosen inside the folds (ridge: λ per fold), for the report. */
+  chosen: string;
+}
+
+export function crossValidateDecoder(
+  x: MatrixLike,
+  y: MatrixLike | ArrayLike<number>,
+  trials: ArrayLike<number>,
+  options: Partial<CrossValidateOptions> = {},
+): DecodingResult {
+  const o = withDefaults<CrossValidateOptions>({ method: "linear", folds: 5, seed: 0, lambdas: RIDGE_LAMBDAS, k: 10, metric: "euclidean" }, options, "crossValidateDecoder");
+  checkOneOf(o.method, "crossValidateDecoder method", DECODER_METHODS);
+  if (o.method === "linear") return { ...crossValidateLinearDecoder(x, y, trials, { folds: o.folds, seed: o.seed }), method: "linear", chosen: "" };
+  if (o.method === "ridge") {
+    const r = crossValidateRidge(x, y, trials, { folds: o.folds, seed: o.seed, lambdas: o.lambdas });
+    return { ...r, method: "ridge", chosen: `λ per fold ${r.lambdas.map((l) => l.toExponential(0)).join(", ")}` };
+  }
+  checkInteger(o.k, "crossValidateDecoder k", 1);
+  const X = toMatrix(x, "crossValidateDecoder x");
+  const Y = asOutputs(y, "crossValidateDecoder y");
+  if (X.rows !== Y.rows) throw new ValidationError(`crossValidateDecoder: x has ${X.rows} rows but y has ${Y.rows}`);
+  if (!trials || trials.length !== X.rows) throw new ValidationError(`crossValidateDecoder trials: expected one trial id per row (${X.rows}), got ${trials ? trials.length : "none"}`);
+  const split = trialFolds(trials, o.folds, { seed: o.seed, name: "crossValidateDecoder" });
+  const predictions = new Matrix(X.rows, Y.cols);
+  const foldR2: number[] = [];
+  for (let f = 0; f < split.folds; f++) {
+    const test = split.testRows[f];
+    const train: number[] = [];
+    for (let r = 0; r < X.rows; r++) if (split.rowFold[r] !== f) train.push(r);
+    const dec = new KnnDecoder({ k: Math.min(o.k, train.length), metric: o.metric }).fit(X.selectRows(train), Y.selectRows(train));
+    const P = dec.predict(X.selectRows(test));
+    test.forEach((r, i) => predictions.data.set(P.row(i), r * Y.cols));
+    foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), P) : NaN);
+  }
+  return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold: split.trialFold, method: "knn", chosen: `k = ${o.k}, ${o.metric}` };
+}
