@@ -61,8 +61,10 @@ export function directionalKernels(points: MatrixLike, adjacency: SparseMatrix, 
  * Note: the reference implementation multiplies the tiled kernel elementwise by the sparse connection
  * tensor, which is stored on edges only, so its diagonal blocks vanish; here the diagonal is kept so the
  * derivative of a parallel (transported-constant) field is zero, as for the scalar kernel.
+ * `dropDiagonal` reproduces the reference (diagonal blocks zero, kept in the pattern).
  */
-export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, connections: Float64Array, m: number): SparseMatrix[] {
+export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, connections: Float64Array, m: number, options: { dropDiagonal?: boolean } = {}): SparseMatrix[] {
+  const diagonal = options.dropDiagonal ? 0 : 1;
   const n = adjacency.rows, mm = m * m;
   const pat = withDiagonal(adjacency);
   const { rowPtr, colIdx } = blockPattern(pat, m);
@@ -77,7 +79,7 @@ export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, c
       }
       const dpos = pat.diagPos[i];
       const f = K.values[dpos];
-      for (let r = 0; r < m; r++) vals[blockEntry(pat, m, i, dpos, r, r)] = f;
+      for (let r = 0; r < m; r++) vals[blockEntry(pat, m, i, dpos, r, r)] = diagonal * f;
     }
     return new SparseMatrix(n * m, n * m, rowPtr, colIdx, vals);
   });

@@ -37,3 +37,4 @@ export {
 } from "./figures.js";
 export { scatterSpec, vectorFieldSpec, heatmapSpec, lineSpec, barSpec, concatSpecs } from "./specs.js";
 export { spearmanCorrelation } from "./statistics.js";
+export { mdsOrdering, bestDirectionOrdering, type MdsOrdering } from "./ordering.js";
