@@ -3,12 +3,13 @@
  * "authors" reproduces the choices of the authors' Python implementation wherever MarbleLab departs
  * from it on purpose, so their numbers can be obtained here and each departure measured:
  *
- * - dataset construction: anchors rounded to float32 (the reference stores positions as float32);
- *   the connectivity rule is "every node has a neighbour" (the reference's degree > 1 with its self
- *   loop counted) instead of rejecting disconnected graphs; block kernels lose their diagonal blocks
- *   (the reference multiplies the tiled kernel by an edge-only connection tensor);
+ * - dataset construction: anchors and signals rounded to float32 (the reference stores them as
+ *   float32 tensors); the connectivity rule is "every node has a neighbour" (the reference's
+ *   degree > 1 with its self loop counted) instead of rejecting disconnected graphs;
  * - training: a node's positive is drawn from its neighbours and itself (the reference's graphs
  *   keep self loops);
+ * Not reproduced: the reference's frame neighbourhoods (by hop count, ties in its heap's order) and
+ * its spectral diffusion (eigh of the non-symmetric random-walk Laplacian); see environment.md.
  * - MDS: scikit-learn's SMACOF from 20 random starts, without the classical-MDS start;
  * - van der Pol inputs: points dropped outside the ±5 box (the reference's reject_outliers) rather
  *   than outside the initial-condition box.

@@ -47,9 +47,8 @@ export interface ConstructDatasetOptions {
   seed?: number;
   /**
    * "marblelab" (default): the corrected method. "authors": the authors' choices where MarbleLab
-   * departs — anchors and signals rounded to float32, graphs only required to give every node a
-   * neighbour (disconnected graphs accepted), block kernels without their diagonal blocks
-   * (see core/reference.ts).
+   * departs — anchors and signals rounded to float32, and graphs only required to give every node a
+   * neighbour (disconnected graphs accepted) (see core/reference.ts).
    */
   reference?: Reference;
 }
@@ -220,7 +219,7 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     orientFrames(gauges, adjacency, d);
     connections = computeConnections(gauges, adjacency, d);
     scalarKernels = directionalKernels(allPos, adjacency, gauges, dimMan);
-    kernels = blockKernels(scalarKernels, adjacency, connections, dimMan, { dropDiagonal: o.reference === "authors" });
+    kernels = blockKernels(scalarKernels, adjacency, connections, dimMan);
     cLaplacian = connectionLaplacian(adjacency, connections, dimMan);
   } else {
     dimMan = d;

@@ -58,13 +58,12 @@ export function directionalKernels(points: MatrixLike, adjacency: SparseMatrix, 
  * F̃_a(i, i)·I_m = −(Σ_j F̃_a(i, j))·I_m, so (K_a v)(i) = Σ_j F̃_a(i, j)(R_ij v_j − v_i). With all
  * R_ij = I this is exactly K_a ⊗ I_m.
  *
- * Note: the reference implementation multiplies the tiled kernel elementwise by the sparse connection
- * tensor, which is stored on edges only, so its diagonal blocks vanish; here the diagonal is kept so the
- * derivative of a parallel (transported-constant) field is zero, as for the scalar kernel.
- * `dropDiagonal` reproduces the reference (diagonal blocks zero, kept in the pattern).
+ * The diagonal is kept so the derivative of a parallel (transported-constant) field is zero, as for
+ * the scalar kernel. The reference multiplies the tiled kernel elementwise by a connection tensor
+ * stored on its graph's entries; its graphs store self loops (cknn: as explicit zeros), so it keeps
+ * the diagonal blocks too (test/fidelity: same features to 1e-6).
  */
-export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, connections: Float64Array, m: number, options: { dropDiagonal?: boolean } = {}): SparseMatrix[] {
-  const diagonal = options.dropDiagonal ? 0 : 1;
+export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, connections: Float64Array, m: number): SparseMatrix[] {
   const n = adjacency.rows, mm = m * m;
   const pat = withDiagonal(adjacency);
   const { rowPtr, colIdx } = blockPattern(pat, m);
@@ -79,7 +78,7 @@ export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, c
       }
       const dpos = pat.diagPos[i];
       const f = K.values[dpos];
-      for (let r = 0; r < m; r++) vals[blockEntry(pat, m, i, dpos, r, r)] = diagonal * f;
+      for (let r = 0; r < m; r++) vals[blockEntry(pat, m, i, dpos, r, r)] = f;
     }
     return new SparseMatrix(n * m, n * m, rowPtr, colIdx, vals);
   });
