@@ -6,7 +6,6 @@ import { Matrix, type SparseMatrix } from "../../src/index.js";
 
 const FIX = join(__dirname, "..", "fixtures", "authors");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const loadAuthors = (name: string): any => JSON.parse(readFileSync(join(FIX, name), "utf8"));
 
 export interface Coo {

@@ -10,9 +10,16 @@ import { loadAuthors, matrix } from "./authors-fixtures.js";
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) (ma += a[i] / n), (mb += b[i] / n);
+  for (let i = 0; i < n; i++) {
+    ma += a[i] / n;
+    mb += b[i] / n;
+  }
   let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) (sab += (a[i] - ma) * (b[i] - mb)), (saa += (a[i] - ma) ** 2), (sbb += (b[i] - mb) ** 2);
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
   return sab / Math.sqrt(saa * sbb);
 }
 
