@@ -118,7 +118,9 @@ export async function run(args: string[]): Promise<number> {
     asUsage(() => resolveMarbleParams(parsed.model as Partial<MarbleParams>));
     checkOut(out, safety);
     const { anchors, vectors } = readConditions(anchorPaths, vectorPaths);
-    const datasetOptions = { ...recorded?.dataset, ...parsed.dataset };
+    // --reference applies to the dataset too (float32 inputs, connectivity rule, block kernels)
+    const reference = (parsed.model as Partial<MarbleParams>).reference;
+    const datasetOptions = { ...recorded?.dataset, ...parsed.dataset, ...(reference !== undefined ? { reference } : {}) };
     if (!safety.resume) checkModelForInputs(parsed.model, anchors, vectors, datasetOptions);
     const data = buildDataset(anchors, vectors, datasetOptions);
     const say = (line: string) => {

@@ -5,6 +5,7 @@
  */
 import { MARBLE_DEFAULTS, type MarbleParams } from "../model/params.js";
 import { GRAPH_TYPES } from "../geometry/graph.js";
+import { REFERENCES } from "../core/reference.js";
 import { DATASET_DEFAULTS as LIBRARY_DATASET_DEFAULTS } from "../geometry/dataset.js";
 import { kebab, type OptionSpec } from "./args.js";
 
@@ -37,6 +38,7 @@ const MODEL_DESCRIPTIONS: { readonly [K in keyof MarbleParams]: Described } = {
   embNorm: { description: "scale each embedding vector to unit length" },
   seed: { metavar: "N", description: "seed of the data split, batches and initial weights" },
   precision: { choices: ["float32", "float64"], description: "arithmetic: float32 (fast, SIMD) or float64" },
+  reference: { choices: REFERENCES, description: "marblelab (corrected method) or authors (their choices, for comparison)" },
 };
 
 const DATASET_DESCRIPTIONS: { readonly [K in keyof typeof DATASET_DEFAULTS]: Described } = {

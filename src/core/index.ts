@@ -5,3 +5,4 @@ export { symmetricEigen, jacobiEigenInPlace, svd } from "./eigen.js";
 export { ValidationError, toMatrix, assertFinite, withDefaults, checkInteger, checkNumber, checkOneOf } from "./validate.js";
 export { PCA, eigenDescending } from "./pca.js";
 export { progressTask, type ProgressTask } from "./progress.js";
+export { checkReference, REFERENCES, type Reference } from "./reference.js";

@@ -1,10 +1,11 @@
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import type { SparseMatrix } from "../core/sparse.js";
 import { ValidationError, withDefaults, checkInteger, checkNumber, checkOneOf, checkBoolean } from "../core/validate.js";
+import { checkReference, type Reference } from "../core/reference.js";
 import { checkAnchorsAndVectors } from "./inputs.js";
 import type { MarbleDataset } from "./types.js";
 import { furthestPointSampling } from "./sampling.js";
-import { proximityGraph, assertConnected, GRAPH_TYPES, type GraphType } from "./graph.js";
+import { proximityGraph, assertConnected, assertNoIsolatedNodes, GRAPH_TYPES, type GraphType } from "./graph.js";
 import { blockDiagonal } from "./adjacency.js";
 import { localFrames, manifoldDimension, truncateFrames, globalFrames, orientFrames } from "./frames.js";
 import { computeConnections } from "./connections.js";
@@ -44,6 +45,12 @@ export interface ConstructDatasetOptions {
   /** Truncation tolerance of the diffusion operators' Chebyshev series. */
   diffusionTol?: number;
   seed?: number;
+  /**
+   * "marblelab" (default): the corrected method. "authors": the authors' choices where MarbleLab
+   * departs — anchors and signals rounded to float32, and graphs only required to give every node a
+   * neighbour (disconnected graphs accepted) (see core/reference.ts).
+   */
+  reference?: Reference;
 }
 
 /** constructDataset's defaults (those of the method). */
@@ -63,6 +70,7 @@ export const DATASET_DEFAULTS: Readonly<Required<ConstructDatasetOptions>> = {
   numberOfEigenvectors: null,
   diffusionTol: 1e-10,
   seed: 0,
+  reference: "marblelab",
 };
 
 function splitPerPoint<T>(v: PerPoint<T>, sizes: number[], name: string): ArrayLike<T>[] {
@@ -120,6 +128,7 @@ export function checkDatasetOptions(options: ConstructDatasetOptions): CheckedDa
   checkInteger(o.seed, "seed");
   checkNumber(o.diffusionTol, "diffusionTol", Number.MIN_VALUE);
   checkBoolean(o.localGauges, "localGauges");
+  checkReference(o.reference, "constructDataset");
   if (o.graphType === "radius") {
     if (o.radius === null) throw new ValidationError(`radius: graphType "radius" needs a radius (a positive number in the units of the anchors)`);
     checkNumber(o.radius, "radius", Number.MIN_VALUE);
@@ -127,7 +136,11 @@ export function checkDatasetOptions(options: ConstructDatasetOptions): CheckedDa
     throw new ValidationError(`radius: only used with graphType "radius" (got graphType "${o.graphType}"); remove radius or set graphType "radius"`);
   }
   if (o.numberOfEigenvectors !== null) checkInteger(o.numberOfEigenvectors, "numberOfEigenvectors", 1);
-  const { anchors, vectors, name, single } = checkAnchorsAndVectors(o.anchor, o.vector);
+  const checked = checkAnchorsAndVectors(o.anchor, o.vector);
+  const { name, single } = checked;
+  // the reference converts its inputs to float32 tensors before anything else
+  const anchors = o.reference === "authors" ? checked.anchors.map(roundToFloat32) : checked.anchors;
+  const vectors = o.reference === "authors" ? checked.vectors.map(roundToFloat32) : checked.vectors;
   const inputPoints = anchors.reduce((s, a) => s + a.rows, 0);
   if (o.numberOfEigenvectors !== null && o.numberOfEigenvectors > inputPoints) {
     throw new ValidationError(`numberOfEigenvectors must be at most the number of points (${inputPoints}), got ${o.numberOfEigenvectors}`);
@@ -168,7 +181,9 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     pos.push(p);
     sig.push(keep.length === a.rows ? vectors[c] : vectors[c].selectRows(keep));
     const g = proximityGraph(p, { graphType: o.graphType, k: o.k, delta: o.delta, radius: o.radius ?? undefined, what });
-    assertConnected(g, what, { cknn: "increase k or delta", knn: "increase k", radius: "increase radius" }[o.graphType]);
+    const hint = { cknn: "increase k or delta", knn: "increase k", radius: "increase radius" }[o.graphType];
+    if (o.reference === "authors") assertNoIsolatedNodes(g, what, hint);
+    else assertConnected(g, what, hint);
     blocks.push(g);
   });
   const slices = new Int32Array(anchors.length + 1);
@@ -229,6 +244,7 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
     graphType: o.graphType, k: o.k, delta: o.delta, radius: o.radius, spacing: o.spacing,
     fracGeodesicNb: o.fracGeodesicNb, varExplained: o.varExplained, localGauges: o.localGauges,
     numberOfEigenvectors: o.numberOfEigenvectors, diffusionTol: o.diffusionTol, seed: o.seed,
+    reference: o.reference,
   };
   return {
     numNodes: n,
@@ -267,6 +283,11 @@ export function constructDataset(options: ConstructDatasetOptions): MarbleDatase
  */
 export function localGaugesApply(localGauges: boolean, anchorDim: number, signalDim: number): boolean {
   return localGauges && signalDim === anchorDim && anchorDim > 2;
+}
+
+/** A copy with every entry rounded to the nearest float32, as the reference stores its tensors. */
+function roundToFloat32(m: Matrix): Matrix {
+  return new Matrix(m.rows, m.cols, Float64Array.from(new Float32Array(m.data)));
 }
 
 function stackRows(parts: Matrix[], n: number, cols: number): Matrix {

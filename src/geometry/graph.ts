@@ -102,3 +102,20 @@ export function assertConnected(adjacency: SparseMatrix, what: string, hint = "i
     `graph of ${what} is not connected: ${sizes.length} components of sizes ${shown}; ${hint} (or remove isolated outliers)`,
   );
 }
+
+/**
+ * The reference implementation's rule (its "degree > 1", counting the self loop it stores): every
+ * node has at least one neighbour. Disconnected graphs pass; derivatives and diffusion then act on
+ * each component separately.
+ */
+export function assertNoIsolatedNodes(adjacency: SparseMatrix, what: string, hint = "increase k or delta"): void {
+  const isolated: number[] = [];
+  for (let i = 0; i < adjacency.rows; i++) {
+    let deg = 0;
+    for (let p = adjacency.rowPtr[i]; p < adjacency.rowPtr[i + 1]; p++) if (adjacency.colIdx[p] !== i) deg++;
+    if (deg === 0) isolated.push(i);
+  }
+  if (isolated.length === 0) return;
+  const shown = isolated.slice(0, 8).join(", ") + (isolated.length > 8 ? `, … (${isolated.length - 8} more)` : "");
+  throw new ValidationError(`graph of ${what} has ${isolated.length} node${isolated.length === 1 ? "" : "s"} without neighbours (${shown}); ${hint} (or remove isolated outliers)`);
+}

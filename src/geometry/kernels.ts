@@ -58,9 +58,10 @@ export function directionalKernels(points: MatrixLike, adjacency: SparseMatrix, 
  * F̃_a(i, i)·I_m = −(Σ_j F̃_a(i, j))·I_m, so (K_a v)(i) = Σ_j F̃_a(i, j)(R_ij v_j − v_i). With all
  * R_ij = I this is exactly K_a ⊗ I_m.
  *
- * Note: the reference implementation multiplies the tiled kernel elementwise by the sparse connection
- * tensor, which is stored on edges only, so its diagonal blocks vanish; here the diagonal is kept so the
- * derivative of a parallel (transported-constant) field is zero, as for the scalar kernel.
+ * The diagonal is kept so the derivative of a parallel (transported-constant) field is zero, as for
+ * the scalar kernel. The reference multiplies the tiled kernel elementwise by a connection tensor
+ * stored on its graph's entries; its graphs store self loops (cknn: as explicit zeros), so it keeps
+ * the diagonal blocks too (test/fidelity: same features to 1e-6).
  */
 export function blockKernels(kernels: SparseMatrix[], adjacency: SparseMatrix, connections: Float64Array, m: number): SparseMatrix[] {
   const n = adjacency.rows, mm = m * m;

@@ -344,9 +344,17 @@ export class Marble {
     const nodes = new Int32Array(3 * B);
     nodes.set(anchors, 0);
     const loops = this.selfLoops(data);
+    const withSelf = this.params.reference === "authors";
     for (let b = 0; b < B; b++) {
       const i = anchors[b];
       const start = rowPtr[i], deg = rowPtr[i + 1] - start;
+      if (withSelf && !loops) {
+        // the reference's positive: one random-walk step on a graph that keeps self loops
+        const pick = rng.int(deg + 1);
+        nodes[B + b] = pick === deg ? i : colIdx[start + pick];
+        nodes[2 * B + b] = rng.int(n);
+        continue;
+      }
       if (!loops && deg > 0) {
         // no self loops anywhere (the usual graph): the pick-th neighbour is the pick-th entry
         nodes[B + b] = colIdx[start + rng.int(deg)];

@@ -2,6 +2,7 @@
  * The network's hyperparameters: defaults, validation (the one place options are checked)
  * and the derived sizes (feature channels, parameter count).
  */
+import { checkReference, type Reference } from "../core/reference.js";
 import { ValidationError, withDefaults, checkInteger, checkNumber, checkOneOf, checkBoolean, describeValue } from "../core/validate.js";
 
 export interface MarbleParams {
@@ -34,6 +35,11 @@ export interface MarbleParams {
    * times faster; parameters and gradients stay float64), "float64" the exact reference loops.
    */
   precision: MlpPrecision;
+  /**
+   * "marblelab" (default): positives are true graph neighbours. "authors": a node's positive is drawn
+   * from its neighbours and itself, as in the reference, whose graphs keep self loops.
+   */
+  reference: Reference;
 }
 
 export type MlpPrecision = "float32" | "float64";
@@ -58,6 +64,7 @@ export const MARBLE_DEFAULTS: Readonly<MarbleParams> = Object.freeze({
   embNorm: false,
   seed: 0,
   precision: "float32",
+  reference: "marblelab",
 });
 
 /** Merges `given` over the defaults and checks every value; the only place options are validated. */
@@ -87,6 +94,7 @@ export function resolveMarbleParams(given?: Partial<MarbleParams>): MarbleParams
   checkBoolean(p.embNorm, "Marble: embNorm");
   checkInteger(p.seed, "Marble: seed", 0);
   checkOneOf(p.precision, "Marble: precision", ["float32", "float64"]);
+  checkReference(p.reference, "Marble");
   if (!p.includeSelf && p.order === 0) {
     throw new ValidationError("Marble: order 0 with includeSelf false leaves no features; set order ≥ 1 or includeSelf true");
   }

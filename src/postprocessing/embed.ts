@@ -9,6 +9,7 @@ import { PCA } from "../core/pca.js";
 import { Random } from "../core/random.js";
 import { toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, ValidationError } from "../core/validate.js";
 import { smacof } from "./mds.js";
+import { checkReference, type Reference } from "../core/reference.js";
 import { tsne } from "./tsne.js";
 
 export type Embed2DMethod = "umap" | "pca" | "mds" | "tsne";
@@ -26,13 +27,18 @@ export interface Embed2DOptions {
   perplexity?: number;
   /** t-SNE iterations. */
   nIter?: number;
-  /** MDS restarts. */
+  /** MDS random restarts (besides the start from classical MDS); 4 by default, 20 with reference "authors". */
   nInit?: number;
   /** MDS iterations. */
   maxIter?: number;
+  /**
+   * MDS: "marblelab" (default) also starts SMACOF from classical MDS; "authors" uses scikit-learn's
+   * MDS as the authors call it (20 random starts only).
+   */
+  reference?: Reference;
 }
 
-const DEFAULTS: Required<Omit<Embed2DOptions, "nEpochs">> & { nEpochs: number | undefined } = {
+const DEFAULTS: Required<Omit<Embed2DOptions, "nEpochs" | "nInit">> & { nEpochs: number | undefined; nInit: number | undefined } = {
   method: "umap",
   seed: 0,
   nNeighbors: 15,
@@ -40,8 +46,9 @@ const DEFAULTS: Required<Omit<Embed2DOptions, "nEpochs">> & { nEpochs: number | 
   nEpochs: undefined,
   perplexity: 30,
   nIter: 1000,
-  nInit: 4,
+  nInit: undefined,
   maxIter: 300,
+  reference: "marblelab",
 };
 
 /**
@@ -56,8 +63,11 @@ export function embed2D(x: MatrixLike, options: Embed2DOptions): Matrix {
   const opts = withDefaults(DEFAULTS, options, "embed2D");
   checkOneOf(opts.method, "embed2D method", ["umap", "pca", "mds", "tsne"] as const);
   checkNumber(opts.seed, "embed2D seed");
+  checkReference(opts.reference, "embed2D");
   if (opts.method === "mds") {
-    return smacof(x, { nComponents: 2, seed: opts.seed, nInit: opts.nInit, maxIter: opts.maxIter }).embedding;
+    const authors = opts.reference === "authors";
+    const nInit = opts.nInit ?? (authors ? 20 : 4);
+    return smacof(x, { nComponents: 2, seed: opts.seed, nInit, maxIter: opts.maxIter, classicalStart: !authors }).embedding;
   }
   const X = toMatrix(x, "embed2D input");
   if (X.rows < 2) throw new ValidationError(`embed2D input: needs at least 2 rows, got ${X.rows}`);

@@ -57,3 +57,4 @@ export {
   type ColumnWidth,
 } from "./figure-style.js";
 export { spearmanCorrelation } from "./statistics.js";
+export { mdsOrdering, bestDirectionOrdering, type MdsOrdering } from "./ordering.js";

@@ -1,5 +1,6 @@
 import { Matrix } from "../core/matrix.js";
 import { Random } from "../core/random.js";
+import { checkReference, type Reference } from "../core/reference.js";
 import { ValidationError, checkInteger, checkNumber, checkOneOf, withDefaults } from "../core/validate.js";
 import { dormandPrince } from "./ode.js";
 import { vanDerPolField } from "./fields.js";
@@ -11,8 +12,15 @@ export interface VanDerPolConditionsOptions {
   mus: number[];
   /** Initial conditions per μ, uniform in the box. */
   numInitial: number;
-  /** Square box [lo, hi]² for initial conditions; points with any |coordinate| of position or velocity outside (lo, hi) are dropped. */
+  /** Square box [lo, hi]² for initial conditions. */
   box: [number, number];
+  /**
+   * Points with any coordinate of position or velocity outside (lo, hi) are dropped; null (default)
+   * uses `box`, "authors" reference mode uses (−5, 5) as the authors' reject_outliers does.
+   */
+  outlierBox: [number, number] | null;
+  /** "authors": the authors' outlier cut (±5) unless outlierBox is given. */
+  reference: Reference;
   /** Sampling times arange(0, tMax, dt) — tMax excluded, as numpy.arange in the authors' notebook (6 samples for 3, 0.5). */
   tMax: number;
   dt: number;
@@ -47,13 +55,13 @@ export interface VanDerPolConditions {
 /**
  * The inputs of the paper's van der Pol experiment: for each μ, `numInitial` trajectories from
  * uniform random initial conditions in the box, sampled at t = 0, dt, … < tMax; positions and
- * velocities (the field at each sample, as the authors take them) with out-of-box points dropped
- * (the authors' reject_outliers), then lifted onto the paraboloid. Each μ gets its own seeded
+ * velocities (the field at each sample, as the authors take them) with points outside the box dropped
+ * (the authors' reject_outliers cuts at ±5 instead: reference "authors"), then lifted onto the paraboloid. Each μ gets its own seeded
  * initial conditions (the authors draw a new set per μ too).
  */
 export function vanDerPolConditions(options: Partial<VanDerPolConditionsOptions> & { mus: number[] }): VanDerPolConditions {
   const o = withDefaults<VanDerPolConditionsOptions>(
-    { mus: [], numInitial: 100, box: [-3, 3], tMax: 3, dt: 0.5, alpha: 0.05, surface: "paraboloid", velocity: "field", liftMethod: "endpoint", keepLength: true, rtol: 1e-8, atol: 1e-10, seed: 0 },
+    { mus: [], numInitial: 100, box: [-3, 3], outlierBox: null, reference: "marblelab", tMax: 3, dt: 0.5, alpha: 0.05, surface: "paraboloid", velocity: "field", liftMethod: "endpoint", keepLength: true, rtol: 1e-8, atol: 1e-10, seed: 0 },
     options,
     "vanDerPolConditions",
   );
@@ -64,14 +72,17 @@ export function vanDerPolConditions(options: Partial<VanDerPolConditionsOptions>
   checkNumber(o.tMax, "vanDerPolConditions tMax", Number.MIN_VALUE);
   checkOneOf(o.surface, "vanDerPolConditions surface", ["paraboloid", "plane"]);
   checkOneOf(o.velocity, "vanDerPolConditions velocity", ["field", "diff"]);
+  checkReference(o.reference, "vanDerPolConditions");
   const [lo, hi] = o.box;
   if (!(hi > lo)) throw new ValidationError(`vanDerPolConditions box: need lo < hi, got [${lo}, ${hi}]`);
+  const [cutLo, cutHi] = o.outlierBox ?? (o.reference === "authors" ? [-5, 5] : o.box);
+  if (!(cutHi > cutLo)) throw new ValidationError(`vanDerPolConditions outlierBox: need lo < hi, got [${cutLo}, ${cutHi}]`);
   const times: number[] = [];
   for (let k = 0; o.dt * k < o.tMax - 1e-12 * o.tMax; k++) times.push(o.dt * k);
   if (o.velocity === "diff" && times.length < 2) throw new ValidationError("vanDerPolConditions: velocity \"diff\" needs at least two samples; raise tMax or lower dt");
 
   const anchor: Matrix[] = [], vector: Matrix[] = [], trajectory: Int32Array[] = [], sample: Int32Array[] = [];
-  const inside = (v: number) => v > lo && v < hi;
+  const inside = (v: number) => v > cutLo && v < cutHi;
   for (let c = 0; c < o.mus.length; c++) {
     const f = vanDerPolField(o.mus[c]);
     const rng = new Random(deriveSeed(o.seed, c));
@@ -99,7 +110,7 @@ export function vanDerPolConditions(options: Partial<VanDerPolConditionsOptions>
         SA.push(k);
       }
     }
-    if (P.length === 0) throw new ValidationError(`vanDerPolConditions: no points left for μ = ${o.mus[c]} after dropping those outside the box; enlarge the box`);
+    if (P.length === 0) throw new ValidationError(`vanDerPolConditions: no points left for μ = ${o.mus[c]} after dropping those outside (${cutLo}, ${cutHi}); enlarge outlierBox`);
     const p2 = new Matrix(P.length / 2, 2, Float64Array.from(P));
     const v2 = new Matrix(V.length / 2, 2, Float64Array.from(V));
     if (o.surface === "paraboloid") {
