@@ -6,12 +6,12 @@ import { base, categoryColor, finiteArray, firstAppearance, type Common, type Ro
 // reference marks for the paper's values and chance.
 
 /** A horizontal reference line (or vertical for bars) with its label, e.g. chance or the paper's value. */
-export interface Reference {
+export interface ReferenceLine {
   value: number;
   label: string;
 }
 
-function referenceLayers(refs: Reference[], axis: "x" | "y", oneRow: string): VegaLiteSpec[] {
+function referenceLayers(refs: ReferenceLine[], axis: "x" | "y", oneRow: string): VegaLiteSpec[] {
   // constant (datum) positions, drawn from one row of the panel's data so each appears once
   return refs.flatMap((r) => {
     if (!Number.isFinite(r.value)) throw new Error(`reference "${r.label}" has a non-finite value (${r.value})`);
@@ -46,7 +46,7 @@ export interface LineOptions extends Common {
   /** What the error bands are, over what: required when a series has low/high. */
   errorBars?: string;
   /** Horizontal reference lines, e.g. `{ value: 0.5, label: "chance" }`. */
-  references?: Reference[];
+  references?: ReferenceLine[];
   /** Legend title for the series (default none). */
   seriesTitle?: string;
 }
@@ -113,7 +113,7 @@ export interface BarOptions extends Common {
   /** Title of the method axis (default "method"). */
   methodTitle?: string;
   /** Vertical reference lines across every bar (e.g. chance). */
-  references?: Reference[];
+  references?: ReferenceLine[];
 }
 
 /** Horizontal bars, one per method (names never truncated), per group in panels side by side. */

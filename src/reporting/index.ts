@@ -38,7 +38,7 @@ export {
   type FigureDisplay,
 } from "./figures.js";
 export { scatterSpec, vectorFieldSpec, heatmapSpec, type ScatterOptions, type VectorFieldOptions, type HeatmapOptions } from "./specs.js";
-export { lineSpec, barSpec, type LineSeries, type LineOptions, type BarRow, type BarOptions, type Reference } from "./chart-specs.js";
+export { lineSpec, barSpec, type LineSeries, type LineOptions, type BarRow, type BarOptions, type ReferenceLine } from "./chart-specs.js";
 export { figureGrid, concatSpecs, type GridOptions } from "./figure-layout.js";
 export { lintSpec } from "./figure-lint.js";
 export { svgToPdf, svgToPng, svgInMillimetres, svgSizeMm } from "./figure-export.js";
