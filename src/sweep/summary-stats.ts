@@ -77,5 +77,6 @@ export function parameterFigure(parameter: string, summaries: SeedSummary[], swe
       ],
     };
   });
-  return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", description: `sweep ${sweepName}: ${parameter}`, hconcat: panels };
+  return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", description: `sweep ${sweepName}: ${parameter}`, hconcat: panels,
+    usermeta: { marble: { errorBars: "mean ± SEM over seeds" } } };
 }
