@@ -63,8 +63,12 @@ function cached(name, inputs, outputs, build, force) {
 }
 
 export function ensureExtensionDeps() {
-  if (existsSync(join(ext, "node_modules", "@jupyterlab", "builder", "package.json"))) return;
-  log("extension/node_modules is missing: running `npm ci` in extension/ (JupyterLab packages, ~1 min)");
+  const installed = join(ext, "node_modules", ".package-lock.json");
+  const present = existsSync(join(ext, "node_modules", "@jupyterlab", "builder", "package.json")) && existsSync(installed);
+  // a lockfile changed since the last install (e.g. after a pull) means node_modules is stale
+  if (present && statSync(installed).mtimeMs >= statSync(join(ext, "package-lock.json")).mtimeMs) return;
+  log(present ? "extension/package-lock.json is newer than extension/node_modules: running `npm ci` in extension/" :
+    "extension/node_modules is missing: running `npm ci` in extension/ (JupyterLab packages, ~1 min)");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 
