@@ -1,8 +1,23 @@
 import { Matrix, vstack, type MatrixLike } from "../core/matrix.js";
+import type { PCA } from "../core/pca.js";
 import { ValidationError, toMatrix } from "../core/validate.js";
 import { positionsAndVelocities } from "./velocity.js";
 
 /** Per-condition inputs for MARBLE, with where each point came from. */
+/** Per-trial reaching states as both the simulator and the real-data pipeline prepare them. */
+export interface ReachingTrialStates {
+  /** Per trial: smoothed, filtered rates (bins × channels, Hz). */
+  rates: Matrix[];
+  /** Per trial: the PCA states (bins × pcaComponents). */
+  states: Matrix[];
+  /** Per trial: hand velocity and position per bin (bins × 2). */
+  handVelocity: Matrix[];
+  handPosition: Matrix[];
+  /** MARBLE inputs, one condition per direction. */
+  conditions: ConditionData;
+  pca: PCA;
+}
+
 export interface ConditionData {
   /** Condition names, in order of first appearance (or as given). */
   names: string[];

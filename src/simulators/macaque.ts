@@ -5,7 +5,7 @@ import { ValidationError, checkInteger, checkNumber, withDefaults } from "../cor
 import { binSpikeTimes } from "../preprocessing/binning.js";
 import { gaussianSmooth } from "../preprocessing/gaussian-smooth.js";
 import { savgolFilter } from "../preprocessing/savgol.js";
-import { trialsToConditions, type ConditionData } from "../preprocessing/conditions.js";
+import { trialsToConditions, type ReachingTrialStates } from "../preprocessing/conditions.js";
 import { deriveSeed } from "./seeds.js";
 
 /** The seven reach directions of the paper's dataset, in its order, with their angles. */
@@ -167,21 +167,11 @@ export interface ReachPreprocessOptions {
   sessions?: number[];
 }
 
-export interface ReachSession {
+export interface ReachSession extends ReachingTrialStates {
   session: number;
   /** Indices into dataset.trials. */
   trialIds: number[];
   directions: number[];
-  /** Per trial: smoothed, filtered rates (bins × channels, Hz) after startMs. */
-  rates: Matrix[];
-  /** Per trial: the PCA states (bins × pcaComponents). */
-  states: Matrix[];
-  /** Per trial: hand velocity and position averaged over each bin (bins × 2). */
-  handVelocity: Matrix[];
-  handPosition: Matrix[];
-  /** MARBLE inputs by direction: anchors = states[0..T−2], vectors = diff(states). */
-  conditions: ConditionData;
-  pca: PCA;
   simulated: boolean;
   description: string;
 }

@@ -12,7 +12,7 @@ import { PCA } from "../../core/pca.js";
 import { ValidationError, withDefaults } from "../../core/validate.js";
 import { gaussianSmooth } from "../../preprocessing/gaussian-smooth.js";
 import { savgolFilter } from "../../preprocessing/savgol.js";
-import { trialsToConditions, type ConditionData } from "../../preprocessing/conditions.js";
+import { trialsToConditions, type ReachingTrialStates } from "../../preprocessing/conditions.js";
 import { binTrials } from "../../preprocessing/trials/bin.js";
 import { trialVelocity } from "../../preprocessing/trials/velocity.js";
 import { checkTrialRecording, type Exclusion, type TrialRecording } from "../../io/trials/recording.js";
@@ -32,22 +32,16 @@ export const REACHING_DEFAULTS: Readonly<ReachingPreprocessOptions> = Object.fre
   binSeconds: 0.02, sigmaSeconds: 0.1, startEvent: "go", savgolWindow: 9, savgolOrder: 2, pcaComponents: 5,
 });
 
-export interface PreparedReaching {
+/** Every per-trial matrix has the same length T. */
+export interface PreparedReaching extends ReachingTrialStates {
   name: string;
   simulated: boolean;
   trialIds: number[];
   /** Condition index of each trial (into conditionNames). */
   conditionIndex: number[];
   conditionNames: string[];
-  /** Per trial (all the same length T): binned counts, rates (Hz, smoothed and filtered), PCA states, hand velocity and position. */
+  /** Per trial: binned counts. */
   counts: Matrix[];
-  rates: Matrix[];
-  states: Matrix[];
-  handVelocity: Matrix[];
-  handPosition: Matrix[];
-  /** MARBLE inputs, one condition per direction. */
-  conditions: ConditionData;
-  pca: PCA;
   binSeconds: number;
   excluded: Exclusion[];
   description: string;
