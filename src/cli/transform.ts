@@ -87,7 +87,10 @@ export async function run(args: string[]): Promise<number> {
     }
     const stored = (model.dataParams ?? {}) as Record<string, unknown>;
     const datasetOptions: Record<string, unknown> = {};
-    for (const k of [...Object.keys(DATASET_DEFAULTS), "seed", "diffusionTol"]) if (stored[k] !== undefined && stored[k] !== null) datasetOptions[k] = stored[k];
+    // the reference mode the model was trained in also decides how its data are built (float32
+    // inputs, connectivity rule); it is a training option, not overridable here
+    for (const k of [...Object.keys(DATASET_DEFAULTS), "seed", "diffusionTol", "reference"]) if (stored[k] !== undefined && stored[k] !== null) datasetOptions[k] = stored[k];
+    if (datasetOptions.reference === undefined && model.params.reference !== "marblelab") datasetOptions.reference = model.params.reference;
     Object.assign(datasetOptions, parsed.dataset);
     const { anchors, vectors } = readConditions(anchorPaths, vectorPaths);
     checkAgainstModel(dir, model, anchors, vectors);

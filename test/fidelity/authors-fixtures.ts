@@ -36,6 +36,23 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/**
+ * Prints one compared quantity in the form scripts/fidelity-report.mjs collects into its table:
+ * "  QUANTITY: largest difference D (tolerance T)". Returns `diff` for the assertion.
+ */
+export function reportDiff(quantity: string, diff: number, tol: number): number {
+  console.log(`  ${quantity}: largest difference ${diff.toExponential(2)} (tolerance ${tol.toExponential(0)})`);
+  return diff;
+}
+
+/**
+ * Prints the size of a deliberate departure from the reference ("  departure: …"), which the
+ * report lists under its table.
+ */
+export function reportDeparture(text: string): void {
+  console.log(`  departure: ${text}`);
+}
+
 /** Rows of a nested array as one flat Float64Array. */
 export const flat = (rows: number[][]): Float64Array => Float64Array.from(rows.flat());
 
