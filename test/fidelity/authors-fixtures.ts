@@ -53,6 +53,11 @@ export function reportDeparture(text: string): void {
   console.log(`  departure: ${text}`);
 }
 
+/** Prints a measured agreement that has no single tolerance (a correlation, a share), as "  measured: …". */
+export function reportMeasure(text: string): void {
+  console.log(`  measured: ${text}`);
+}
+
 /** Rows of a nested array as one flat Float64Array. */
 export const flat = (rows: number[][]): Float64Array => Float64Array.from(rows.flat());
 

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix, constructDataset, directionalKernels, computeConnections, blockKernels } from "../../src/index.js";
 import { derivativeStep } from "../../src/model/gradient.js";
-import { loadAuthors, denseFromCoo, denseFromSparse, maxAbsDiff, flat, matrix, edgeKeys, adjacencyKeys } from "./authors-fixtures.js";
+import { loadAuthors, denseFromCoo, denseFromSparse, maxAbsDiff, flat, matrix, edgeKeys, adjacencyKeys, reportDiff, reportDeparture } from "./authors-fixtures.js";
 
 const TOL_KERNEL = 1e-6;
 const TOL_FEATURE = 1e-6;
@@ -14,7 +14,7 @@ const TOL_DIFFUSION = 1e-6;
 // the reference's weights 1/|p_i − p_j| (~5 on the grid) and their row sums are float32
 const TOL_LAPLACIAN = 5e-6;
 
-const report = (what: string, diff: number, tol: number) => console.log(`  ${what}: largest difference ${diff.toExponential(2)} (tolerance ${tol.toExponential(0)})`);
+const report = reportDiff;
 
 function checkKernels(f: { kernels: Parameters<typeof denseFromCoo>[0][] }, kernels: { rows: number; cols: number }[], n: number, what: string): number {
   let worst = 0;
@@ -52,7 +52,7 @@ test("10 × 10 grid of the authors' tests (cknn, k = 8): graph, kernels, derivat
       report("grid exp(−tL)x against the reference's matrix_exp", exact, TOL_DIFFUSION);
       // its eigenvectors are also scaled by √n, so the result carries a factor n
       const scaled = maxAbsDiff(heat, flat(f.diffusion.spectral).map((v) => v / n));
-      console.log(`  departure: the reference's spectral diffusion differs from exp(−tL)x by up to ${spectral.toExponential(2)} (${scaled.toExponential(2)} after dividing by n = ${n})`);
+      reportDeparture(`the reference's spectral diffusion differs from exp(−tL)x by up to ${spectral.toExponential(2)} (${scaled.toExponential(2)} after dividing by n = ${n})`);
       assert.ok(exact < TOL_DIFFUSION);
       assert.ok(spectral > 100 * TOL_DIFFUSION, "the reference's spectral diffusion departs from the exact one");
     }
@@ -68,7 +68,7 @@ test("grid from float64 positions: equal distances cross the strict cknn inequal
   const own = constructDataset({ anchor: pos64, vector: signal, k: f.k });
   let worst = 0;
   f.kernels.forEach((c: Parameters<typeof denseFromCoo>[0], a: number) => (worst = Math.max(worst, maxAbsDiff(denseFromSparse(own.kernels[a]), denseFromCoo(c, 100)))));
-  console.log(`  departure: kernels from float64 positions differ from the reference's by up to ${worst.toFixed(3)} (edges ${adjacencyKeys(own.graph.adjacency).length} vs ${edgeKeys(f.edges).length})`);
+  reportDeparture(`kernels from float64 positions differ from the reference's by up to ${worst.toFixed(3)} (edges ${adjacencyKeys(own.graph.adjacency).length} vs ${edgeKeys(f.edges).length})`);
   assert.ok(worst > 1e-2);
   const ref = constructDataset({ anchor: pos64, vector: signal, k: f.k, reference: "authors" });
   assert.deepEqual(adjacencyKeys(ref.graph.adjacency), edgeKeys(f.edges));
@@ -118,7 +118,7 @@ test("paraboloid with local gauges: graph and dimension match; tangent planes de
       }
     }
   }
-  console.log(`  departure: tangent projectors differ by up to ${proj.toFixed(3)} (frame neighbourhoods by hop count in the reference, by length here)`);
+  reportDeparture(`tangent projectors differ by up to ${proj.toFixed(3)} (frame neighbourhoods by hop count in the reference, by length here)`);
   assert.ok(proj > 1e-3);
   // from the reference's own frames, MarbleLab's kernels and connections give its features
   const theirs = new Matrix(n, m * d);

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { contrastiveLoss } from "../../src/model/loss.js";
-import { loadAuthors, maxAbsDiff, flat } from "./authors-fixtures.js";
+import { loadAuthors, maxAbsDiff, flat, reportDiff } from "./authors-fixtures.js";
 
 // both sides compute in float64 here: agreement to rounding
 const TOL = 1e-12;
@@ -15,7 +15,9 @@ test("contrastive loss and gradient match the authors' loss_fun", () => {
     const masked = Uint8Array.from(c.mask);
     const { loss, grad } = contrastiveLoss(flat(c.z), cols, masked.some((v) => v) ? masked : null);
     const dLoss = Math.abs(loss - c.loss), dGrad = maxAbsDiff(grad, flat(c.grad));
-    console.log(`  ${c.z.length / 3} anchors, ${c.mask.reduce((a, b) => a + b, 0)} masked rows: loss difference ${dLoss.toExponential(2)}, gradient ${dGrad.toExponential(2)} (tolerance ${TOL})`);
+    const what = `contrastive loss, ${c.z.length / 3} anchors, ${c.mask.reduce((a, b) => a + b, 0)} masked rows`;
+    reportDiff(`${what}: loss`, dLoss, TOL);
+    reportDiff(`${what}: gradient`, dGrad, TOL);
     assert.ok(dLoss < TOL && dGrad < TOL);
   }
 });

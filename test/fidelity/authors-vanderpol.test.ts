@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { constructDataset, Marble, distributionDistances, vanDerPolConditions, embed2D, mdsOrdering, bestDirectionOrdering, spearmanCorrelation } from "../../src/index.js";
-import { loadAuthors, matrix } from "./authors-fixtures.js";
+import { loadAuthors, matrix, reportMeasure, reportDeparture } from "./authors-fixtures.js";
 
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
@@ -49,7 +49,7 @@ test("van der Pol, 8 μ: same subsampled points; reference-mode OT distances cor
     const ratios = mine.map((v, p) => v / theirs[p]).sort((a, b) => a - b);
     const rel = Math.max(...mine.map((v, p) => Math.abs(v - theirs[p]) / theirs[p]));
     results[reference] = { r: pearson(mine, theirs), rel, medianRatio: ratios[ratios.length >> 1] };
-    console.log(`  ${reference}: Pearson r = ${results[reference].r.toFixed(4)} with the authors' distances; largest relative difference ${rel.toFixed(3)}; median ratio ${results[reference].medianRatio.toFixed(3)}`);
+    reportMeasure(`van der Pol (8 μ) OT distances, ${reference === "authors" ? "reference mode" : "default"}: Pearson r = ${results[reference].r.toFixed(4)} with the authors' distances; largest relative difference ${rel.toFixed(3)}; median ratio ${results[reference].medianRatio.toFixed(3)}`);
   }
   // measured 2026-12: reference mode r ≈ 0.99; the bound leaves room for training noise on both sides
   assert.ok(results.authors.r > 0.95, `reference-mode correlation ${results.authors.r}`);
@@ -64,8 +64,8 @@ test("van der Pol outlier cut: the authors keep points inside ±5, MarbleLab ins
     return c.anchor.reduce((s, a) => s + a.rows, 0) / (f.mus.length * 100 * f.times.length);
   };
   const ours5 = run("authors"), ours3 = run("marblelab");
-  console.log(`  share of simulated points kept: authors ±5 ${share5.toFixed(3)}, ±3 ${share3.toFixed(3)}; MarbleLab reference mode ${ours5.toFixed(3)}, default ${ours3.toFixed(3)}`);
-  console.log(`  departure: the default keeps ${(100 * (1 - share3 / share5)).toFixed(1)} % fewer points than the authors' cut (their generator)`);
+  reportMeasure(`share of simulated van der Pol points kept: authors ±5 ${share5.toFixed(3)}, ±3 ${share3.toFixed(3)}; MarbleLab reference mode ${ours5.toFixed(3)}, default ${ours3.toFixed(3)}`);
+  reportDeparture(`the default van der Pol outlier cut keeps ${(100 * (1 - share3 / share5)).toFixed(1)} % fewer points than the authors' cut (their generator)`);
   // different random initial conditions on the two sides: agreement to sampling noise
   assert.ok(Math.abs(ours5 - share5) < 0.06 && Math.abs(ours3 - share3) < 0.06);
   assert.ok(ours5 > ours3);
@@ -79,7 +79,7 @@ test("MDS 1 of a SMACOF solution depends on its arbitrary rotation; classical MD
   const best = bestDirectionOrdering(matrix(f.mds), f.mus);
   const ours = embed2D(D, { method: "mds", seed: 0, reference: "authors" });
   const oursAxis = Math.abs(spearmanCorrelation(f.mus, ours.col(0)));
-  console.log(`  |ρ(μ, ·)| on the authors' distances: scikit-learn SMACOF axis 1 ${sklearnAxis.toFixed(3)}, its best direction ${Math.abs(best.rho).toFixed(3)}, ` +
+  reportMeasure(`|ρ(μ, ·)| on the authors' distances: scikit-learn SMACOF axis 1 ${sklearnAxis.toFixed(3)}, its best direction ${Math.abs(best.rho).toFixed(3)}, ` +
     `reference-mode SMACOF axis 1 ${oursAxis.toFixed(3)}, classical MDS axis 1 ${Math.abs(ordering.classicalAxis1).toFixed(3)}; ρ(|Δμ|, distance) ${ordering.distanceRank.toFixed(3)}`);
   // the same configuration rotated reads anything up to its best direction
   assert.ok(Math.abs(best.rho) >= sklearnAxis);

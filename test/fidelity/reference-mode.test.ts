@@ -2,6 +2,7 @@
 // authors' choices it reproduces, shown against the default on small inputs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { reportMeasure } from "./authors-fixtures.js";
 import { Matrix, Random, constructDataset, Marble, embed2D, vanDerPolConditions, ValidationError, resolveMarbleParams } from "../../src/index.js";
 
 function twoClusters(n: number, gap: number, seed = 1): { anchor: Matrix; vector: Matrix } {
@@ -60,7 +61,7 @@ test("positives: true neighbours by default; in reference mode the node itself a
       for (let b = 0; b < 80; b++) if (nodes[80 + b] === b) self++;
     }
     const share = self / (rounds * 80), want = reference === "authors" ? expected / 80 : 0;
-    console.log(`  ${reference}: positive = anchor in ${(100 * share).toFixed(2)} % of draws (expected ${(100 * want).toFixed(2)} %)`);
+    reportMeasure(`${reference === "authors" ? "reference mode" : "default"}: positive = anchor in ${(100 * share).toFixed(2)} % of draws (expected ${(100 * want).toFixed(2)} %)`);
     assert.ok(Math.abs(share - want) < 0.01);
   }
 });
