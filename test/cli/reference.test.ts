@@ -33,12 +33,16 @@ writeCase("one", jittered(80, 10, 0, 2));
 const far = ["--anchor", "far-pos.npy", "--vector", "far-vel.npy", "--k", "5", "--epochs", "2", "--batch-size", "16", "--quiet"];
 const manifest = (run: string) => JSON.parse(readFileSync(join(dir, run, "model.json"), "utf8"));
 
+/** The reference-mode run on the two clusters, shared by the tests that read it. */
+let fitted: ReturnType<typeof marble> | null = null;
+const fitReference = () => (fitted ??= marble(["fit", ...far, "--reference", "authors", "--out", "run-ref"], dir));
+
 test("--reference authors: a disconnected graph is refused by default and trained on in reference mode; the checkpoint records the mode", async () => {
   const own = await marble(["fit", ...far, "--out", "run-own"], dir);
   assert.equal(own.code, 1, own.stderr);
   assert.match(own.stderr, /not connected: 2 components/);
 
-  const ref = await marble(["fit", ...far, "--reference", "authors", "--out", "run-ref"], dir);
+  const ref = await fitReference();
   assert.equal(ref.code, 0, ref.stderr);
   const m = manifest("run-ref");
   assert.equal(m.params.reference, "authors", "model option recorded");
@@ -46,14 +50,14 @@ test("--reference authors: a disconnected graph is refused by default and traine
 });
 
 test("marble transform builds the data in the checkpoint's reference mode", async () => {
-  await marble(["fit", ...far, "--reference", "authors", "--out", "run-transform"], dir);
-  const out = await marble(["transform", "--model", "run-transform", "--anchor", "far-pos.npy", "--vector", "far-vel.npy", "--output", "far-z.npy"], dir);
+  assert.equal((await fitReference()).code, 0);
+  const out = await marble(["transform", "--model", "run-ref", "--anchor", "far-pos.npy", "--vector", "far-vel.npy", "--output", "far-z.npy"], dir);
   assert.equal(out.code, 0, out.stderr);
   const z = npyToMatrix(readNpy(join(dir, "far-z.npy")));
   assert.deepEqual([z.rows, z.cols], [60, 3]);
   assert.ok(Array.from(z.data).every(Number.isFinite));
   // the mode is a training option: transform does not take it
-  const refused = await marble(["transform", "--model", "run-transform", "--anchor", "far-pos.npy", "--vector", "far-vel.npy", "--output", "z2.npy", "--reference", "marblelab"], dir);
+  const refused = await marble(["transform", "--model", "run-ref", "--anchor", "far-pos.npy", "--vector", "far-vel.npy", "--output", "z2.npy", "--reference", "marblelab"], dir);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--reference.*training option/);
 });
