@@ -57,7 +57,7 @@ console.log("| quantity | tolerance | largest difference | within |");
 console.log("|---|---|---|---|");
 for (const r of rows) console.log(`| ${cell(r.quantity)} | ${num(r.tol)} | ${num(r.diff)} | ${r.diff < r.tol ? "yes" : "NO"} |`);
 if (departures.length) {
-  console.log("\nDepartures (deliberate; their size on the reference's inputs):");
+  console.log("\nDepartures from the authors (their size on the reference's inputs):");
   for (const d of departures) console.log(`- ${d.text}`);
 }
 if (measures.length) {
