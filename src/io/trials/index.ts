@@ -3,3 +3,4 @@ export { readTrialTable, readTrialTableSessions, writeTrialTableCsv, type ReadTr
 export { readTrialConditions } from "./trial-file.js";
 export { readNwbTrials, type ReadNwbTrialsOptions, type NwbBehaviourSeries } from "./nwb.js";
 export { readConditionsSpikingMat, DATAVERSE_DIRECTIONS, type ReadConditionsMatOptions } from "./mat-conditions.js";
+export { readDataverseReaching, joinDataverseKinematics, DATAVERSE_KINEMATIC_ROWS, type DataverseReachingFiles, type ReadDataverseReachingOptions, type KinematicTrial } from "./dataverse-kinematics.js";
