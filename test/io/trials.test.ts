@@ -12,7 +12,7 @@ import { trialRecordingsFromSimulation } from "../../src/pipeline/reaching/from-
 import { readTrialTable, readTrialTableSessions, writeTrialTableCsv } from "../../src/io/trials/long-table.js";
 import { readNwbTrials } from "../../src/io/trials/nwb.js";
 import { readConditionsSpikingMat } from "../../src/io/trials/mat-conditions.js";
-import { describeRecording } from "../../src/io/trials/recording.js";
+import { describeRecording, recordingCounts } from "../../src/io/trials/recording.js";
 
 const dir = mkdtempSync(join(tmpdir(), "marble-trials-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +45,11 @@ test("long table: simulator → CSV → reader keeps every count, sample, trial 
   }
   assert.match(describeRecording(back[0]), /24 units, 14 trials, 840 bins of 20 ms/);
   await assert.rejects(readTrialTable(path), /holds 2 sessions; pass \{ session \}/);
-  assert.equal((await readTrialTable(path, { session: 1 })).trials[0].id, recs[1].trials[0].id);
+  const one = await readTrialTable(path, { session: 1 });
+  assert.equal(one.trials[0].id, recs[1].trials[0].id);
+  // the other session's rows are left out on request, and counted
+  assert.deepEqual(one.report.excluded, [{ what: "rows", count: 14 * 60, reason: "of the other 1 session(s); session 1 chosen" }]);
+  assert.equal(recordingCounts(one), `session 1: ${one.report.units} units, 14 trials, ${14 * 60} bins, ${one.report.spikes} spikes; left out: ${14 * 60} rows`);
 });
 
 function smallCsv(lines: string[]): string {

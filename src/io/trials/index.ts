@@ -1,4 +1,4 @@
-export { describeRecording, checkTrialRecording, trialsByCondition, type TrialRecording, type RecordedTrial, type SessionInfo, type ReadReport, type Exclusion } from "./recording.js";
+export { describeRecording, recordingCounts, checkTrialRecording, trialsByCondition, type TrialRecording, type RecordedTrial, type SessionInfo, type ReadReport, type Exclusion } from "./recording.js";
 export { readTrialTable, readTrialTableSessions, writeTrialTableCsv, type ReadTrialTableOptions } from "./long-table.js";
 export { readTrialConditions } from "./trial-file.js";
 export { readNwbTrials, type ReadNwbTrialsOptions, type NwbBehaviourSeries } from "./nwb.js";
