@@ -104,7 +104,7 @@ test("NWB: spike times cut by the trials table, events and behaviour; spikes out
   const script = join(__dirname, "..", "..", "scripts", "fixtures", "trials-nwb.mjs");
   const { writeNwbTrialsFixture, NWB_FIXTURE: fx } = (await import(script)) as {
     writeNwbTrialsFixture: (path: string) => Promise<void>;
-    NWB_FIXTURE: { spikes: number[][]; start: number[]; stop: number[]; direction: string[]; go: number[] };
+    NWB_FIXTURE: { spikes: number[][]; start: number[]; stop: number[]; direction: string[]; go: number[]; sampleSeconds: number };
   };
   const path = join(dir, "fx.nwb");
   await writeNwbTrialsFixture(path);
@@ -124,7 +124,13 @@ test("NWB: spike times cut by the trials table, events and behaviour; spikes out
   });
   const total = fx.spikes.flat().length;
   assert.equal(rec.report.spikes, inside);
-  assert.deepEqual(rec.report.excluded, [{ what: "spikes", count: total - inside, reason: "outside every trial interval" }]);
+  const samples = Array.from({ length: Math.round(0.85 / fx.sampleSeconds) }, (_, i) => i * fx.sampleSeconds);
+  const samplesOutside = samples.filter((t) => !fx.start.some((a, i) => t >= a && t < fx.stop[i])).length;
+  assert.ok(samplesOutside >= 4, "the fixture has samples between and after the trials");
+  assert.deepEqual(rec.report.excluded, [
+    { what: "spikes", count: total - inside, reason: "outside every trial interval" },
+    { what: "behaviour samples", count: samplesOutside, reason: "outside every trial interval" },
+  ]);
   assert.deepEqual(rec.behaviourNames, ["hand_x", "hand_y", "hand_vx", "hand_vy"]);
   await assert.rejects(readNwbTrials(path, { conditionColumn: "target" }), /no condition column "target"; its columns: .*direction/);
 });
