@@ -29,6 +29,8 @@ export interface DecodingResult extends CrossValidatedDecoding {
   method: DecoderMethod;
   /** What was chosen inside the folds (ridge: λ per fold), for the report. */
   chosen: string;
+  /** Departures from the options, counted, for printing (k-NN: folds whose training part holds fewer than k rows). */
+  notes: string[];
 }
 
 export function crossValidateDecoder(
@@ -39,10 +41,10 @@ export function crossValidateDecoder(
 ): DecodingResult {
   const o = withDefaults<CrossValidateOptions>({ method: "linear", folds: 5, seed: 0, lambdas: RIDGE_LAMBDAS, k: 10, metric: "euclidean" }, options, "crossValidateDecoder");
   checkOneOf(o.method, "crossValidateDecoder method", DECODER_METHODS);
-  if (o.method === "linear") return { ...crossValidateLinearDecoder(x, y, trials, { folds: o.folds, seed: o.seed }), method: "linear", chosen: "" };
+  if (o.method === "linear") return { ...crossValidateLinearDecoder(x, y, trials, { folds: o.folds, seed: o.seed }), method: "linear", chosen: "", notes: [] };
   if (o.method === "ridge") {
     const r = crossValidateRidge(x, y, trials, { folds: o.folds, seed: o.seed, lambdas: o.lambdas });
-    return { ...r, method: "ridge", chosen: `λ per fold ${r.lambdas.map((l) => l.toExponential(0)).join(", ")}` };
+    return { ...r, method: "ridge", chosen: `λ per fold ${r.lambdas.map((l) => l.toExponential(0)).join(", ")}`, notes: [] };
   }
   checkInteger(o.k, "crossValidateDecoder k", 1);
   const X = toMatrix(x, "crossValidateDecoder x");
@@ -52,14 +54,24 @@ export function crossValidateDecoder(
   const split = trialFolds(trials, o.folds, { seed: o.seed, name: "crossValidateDecoder" });
   const predictions = new Matrix(X.rows, Y.cols);
   const foldR2: number[] = [];
+  // a fold whose training part holds fewer than k rows (a small recording or condition) is decoded
+  // with k = its training rows, and counted, rather than stopping the whole cross-validation
+  const lowered: { fold: number; k: number }[] = [];
   for (let f = 0; f < split.folds; f++) {
     const test = split.testRows[f];
     const train: number[] = [];
     for (let r = 0; r < X.rows; r++) if (split.rowFold[r] !== f) train.push(r);
-    const dec = new KnnDecoder({ k: Math.min(o.k, train.length), metric: o.metric }).fit(X.selectRows(train), Y.selectRows(train));
+    if (train.length === 0) throw new ValidationError(`crossValidateDecoder: fold ${f + 1} leaves no training rows; lower folds`);
+    const k = Math.min(o.k, train.length);
+    if (k < o.k) lowered.push({ fold: f + 1, k });
+    const dec = new KnnDecoder({ k, metric: o.metric }).fit(X.selectRows(train), Y.selectRows(train));
     const P = dec.predict(X.selectRows(test));
     test.forEach((r, i) => predictions.data.set(P.row(i), r * Y.cols));
     foldR2.push(test.length >= 2 ? r2Score(Y.selectRows(test), P) : NaN);
   }
-  return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold: split.trialFold, method: "knn", chosen: `k = ${o.k}, ${o.metric}` };
+  const notes = lowered.length
+    ? [`k-NN: ${lowered.length} of ${split.folds} folds have fewer than k = ${o.k} training rows; k lowered there (${lowered.map((l) => `fold ${l.fold}: k = ${l.k}`).join(", ")})`]
+    : [];
+  const chosen = `k = ${o.k}${lowered.length ? ` (lowered in ${lowered.length} fold${lowered.length > 1 ? "s" : ""})` : ""}, ${o.metric}`;
+  return { predictions, r2: r2Score(Y, predictions), foldR2, trialFold: split.trialFold, method: "knn", chosen, notes };
 }

@@ -63,5 +63,5 @@ export {
 } from "./binary-records.js";
 export { readVideoTracking, type VideoTracking, type VideoTrackingOptions } from "./video-tracking.js";
 export { spikeTimesFromMatClust, readMatClustSpikes, type MatClustSpikes, type MatClustOptions, type SpikeUnit } from "./matclust.js";
-export { loadLinearTrackRecording, linearTrackDir, type LinearTrackRecording, type LinearTrackLoadOptions } from "./linear-track.js";
+export { loadLinearTrackRecording, linearTrackDir, describeLinearTrackRecording, type LinearTrackRecording, type LinearTrackLoadOptions } from "./linear-track.js";
 export * from "./trials/index.js";

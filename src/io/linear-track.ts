@@ -45,6 +45,18 @@ export function linearTrackDir(): string {
   return join(dataDir(), "rat_linear_track");
 }
 
+/** What the two readers found and left out, one line per file, for printing. */
+export function describeLinearTrackRecording(rec: LinearTrackRecording): string[] {
+  const c = rec.spikes.counts, v = rec.tracking;
+  return [
+    `spikes (${rec.spikeFile}): ${c.units} units with ${c.spikes} spikes in ${c.groups} tetrodes; left out: ${c.emptyGroups} empty tetrodes, ` +
+      `${c.emptySlots} empty unit slots, ${c.emptyUnits} units without spikes; ${c.unsortedUnits} units' spike times were out of order and sorted; ` +
+      `${rec.spikesOutsideTracking} spikes fall outside the video's time span`,
+    `video (${rec.trackingFile}): ${v.frames} frames at clockrate ${v.clockRate}; not read: ${v.unreadFields.length ? `fields ${v.unreadFields.join(", ")}` : "no field"}` +
+      (v.trailingBytes ? `, ${v.trailingBytes} bytes after the last whole record` : ""),
+  ];
+}
+
 /** Reads the spike times and the video tracking of a recording folder (default: the shipped example). */
 export async function loadLinearTrackRecording(dir: string = linearTrackDir(), options: LinearTrackLoadOptions = {}): Promise<LinearTrackRecording> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder; pass a folder holding a .mat spike file and a .videoPositionTracking file`);

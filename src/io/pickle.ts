@@ -1,6 +1,7 @@
 /**
- * A safe, minimal Python pickle reader (protocols 0–5) for data files: dicts, lists, tuples,
- * strings, numbers, bytes and NumPy arrays — both plain pickled ndarrays and joblib's format, where
+ * A safe, minimal Python pickle reader (protocols 0–5) for data files: dicts (also defaultdicts),
+ * lists, tuples, strings, numbers, bytes and NumPy arrays — plain pickled ndarrays (protocols 2–4:
+ * _reconstruct + BUILD; protocol 5: _frombuffer with in-band bytes) and joblib's format, where
  * each array's raw bytes follow a NumpyArrayWrapper object directly in the stream.
  * Nothing is ever executed: a reference to any class other than the few NumPy/joblib constructors
  * understood here becomes an inert `PythonObject` record.
@@ -114,6 +115,19 @@ function callGlobal(fn: PyGlobal, args: unknown[], where: string): unknown {
       return args.length ? bytesOf(args[0], where) : new Uint8Array(0);
     case "collections.OrderedDict":
       return new Map();
+    case "collections.defaultdict":
+      // defaultdict(factory) then SETITEMS: a dict like any other (the factory is irrelevant to reading)
+      return {};
+    case "numpy.core.numeric._frombuffer":
+    case "numpy._core.numeric._frombuffer": {
+      // protocol 5: ndarray.__reduce_ex__ gives _frombuffer(buffer, dtype, shape, order), the
+      // buffer in-band as bytes in the array's own order ("C" or "F")
+      const [raw, dt, shapeRaw, order] = args;
+      const shape = shapeOf(shapeRaw, where);
+      const { dtype, littleEndian } = dtypeFrom(dt, where);
+      const data = decodeElements(bytesOf(raw, where), dtype, littleEndian, shapeSize(shape), where);
+      return { shape, dtype, fortranOrder: order === "F", data } satisfies NdArray;
+    }
     case "joblib.numpy_pickle.NumpyArrayWrapper":
       return new ArrayWrapper();
     default:

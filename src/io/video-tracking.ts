@@ -24,6 +24,10 @@ export interface VideoTracking {
   settings: Record<string, string>;
   /** Pixels per cm from the header's `pixel scale`, or null when it is absent or 0 (no scale given). */
   pixelsPerCm: number | null;
+  /** Record fields the layout holds beyond time and the LED coordinates (not read). */
+  unreadFields: string[];
+  /** Bytes after the last whole record (0 unless `trailing: "ignore"` let them be). */
+  trailingBytes: number;
 }
 
 export interface VideoTrackingOptions extends Pick<HeaderedRecordsOptions, "expectedRecords" | "trailing" | "endianness"> {
@@ -60,5 +64,7 @@ export function readVideoTracking(pathOrBytes: string | Uint8Array, options: Vid
     x2: toF64(rec.columns[names.x2]), y2: toF64(rec.columns[names.y2]),
     frames: rec.count, settings: rec.settings,
     pixelsPerCm: Number.isFinite(scale) && scale > 0 ? scale : null,
+    unreadFields: rec.fields.map((f) => f.name).filter((n) => !Object.values(names).includes(n)),
+    trailingBytes: rec.trailingBytes,
   };
 }

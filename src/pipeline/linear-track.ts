@@ -5,7 +5,7 @@
  */
 import { Matrix } from "../core/matrix.js";
 import { ValidationError, withDefaults } from "../core/validate.js";
-import type { LinearTrackRecording } from "../io/linear-track.js";
+import { describeLinearTrackRecording, type LinearTrackRecording } from "../io/linear-track.js";
 import { binSpikeTimes } from "../preprocessing/binning.js";
 import { linearizeTrack, type LinearizedTrack } from "../preprocessing/linearize.js";
 import { samplesAtBins } from "../preprocessing/position-bins.js";
@@ -127,11 +127,11 @@ export function prepareLinearTrack(recording: LinearTrackRecording, params: Part
 
 /** What was read, kept and excluded, one line each, for printing. */
 export function linearTrackSummary(recording: LinearTrackRecording, prepared: PreparedLinearTrack): string[] {
-  const c = recording.spikes.counts, r = prepared.report, e = prepared.epochs, p = prepared.params, t = prepared.track;
+  const r = prepared.report, e = prepared.epochs, p = prepared.params, t = prepared.track;
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
   return [
-    `spikes: ${c.units} units with ${c.spikes} spikes in ${c.groups} tetrodes; left out: ${c.emptyGroups} empty tetrodes, ${c.emptySlots} empty unit slots, ${c.emptyUnits} units without spikes`,
-    `video: ${r.tracking.frames} frames at clockrate ${recording.tracking.clockRate}; dropped ${r.tracking.missingLed} with no LED (0, 0) and ${r.tracking.nonIncreasingTime} with a repeated or earlier time`,
+    ...describeLinearTrackRecording(recording),
+    `video frames dropped: ${r.tracking.missingLed} with no LED (0, 0) and ${r.tracking.nonIncreasingTime} with a repeated or earlier time (of ${r.tracking.frames})`,
     `bins: ${r.bins} of ${p.binSize} s; ${r.spikesBinned} spikes binned, ${r.spikesOutsideBins} outside the video's time span; ` +
       `${r.gapBins} bins in tracking gaps > ${p.maxGapSeconds} s and ${r.outsideBins} outside the frames have no position`,
     `track: axis fitted on ${t.fitted} moving bins (≥ ${p.axisFitPixelsPerSecond} px/s), across/along spread ${t.straightness.toFixed(2)}; ` +

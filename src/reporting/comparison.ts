@@ -21,8 +21,13 @@ export interface ComparisonInput {
   better: "lower" | "higher";
   /** MARBLE's value. */
   marble: number;
-  /** Every baseline's value on the same metric, by name; empty when the experiment runs none. */
+  /**
+   * Every baseline's value on the same metric, by name; empty when the experiment runs none. A
+   * baseline is an external method: a name that says MARBLE is refused (list it under `variants`).
+   */
   baselines: Record<string, number>;
+  /** MARBLE's other variants on the same metric (e.g. a label-free graph): reported, never the best baseline. */
+  variants?: Record<string, number>;
   /** The paper's claim in a few words, with its numbers when it gives them. */
   claim: string;
   /** Conditions the claim presumes; one that fails makes an otherwise reproduced claim "partly". */
@@ -43,6 +48,8 @@ export interface Comparison {
   marble: number;
   /** The baselines with finite values, best first. */
   baselines: { name: string; value: number }[];
+  /** MARBLE's other variants, as given (not compared as baselines). */
+  variants: { name: string; value: number }[];
   /** The best baseline, or null when none was run. */
   best: { name: string; value: number } | null;
   /** MARBLE − best baseline, in the metric's unit; null without a baseline. */
@@ -62,6 +69,18 @@ export interface Comparison {
 interface CheckOutcome {
   name: string;
   passed: boolean | null;
+}
+
+/** A method name that says it is MARBLE (any variant): it cannot be a baseline. */
+export function isMarbleVariant(name: string): boolean {
+  return /\bMARBLE\b/i.test(name);
+}
+
+/** "; MARBLE variants: label-free 0.41" or "". */
+function variantsText(c: Comparison): string {
+  if (!c.variants?.length) return "";
+  const unit = c.unit ? ` ${c.unit}` : "";
+  return `; MARBLE variants: ${c.variants.map((v) => `${v.name} ${fmt(v.value)}${unit}`).join(", ")}`;
 }
 
 function fmt(x: number): string {
@@ -94,6 +113,15 @@ export function evaluateComparison(input: ComparisonInput, checks: readonly Chec
   }
   for (const [name, value] of Object.entries(input.baselines)) {
     if (typeof value !== "number") throw new Error(`${where}: baseline "${name}" must be a number, got ${typeof value}`);
+    if (isMarbleVariant(name)) {
+      throw new Error(`${where}: baseline "${name}" is a MARBLE variant, not an external method; the best baseline must be another method — list it under \`variants\``);
+    }
+  }
+  const variantsIn = input.variants ?? {};
+  if (typeof variantsIn !== "object" || variantsIn === null || Array.isArray(variantsIn)) throw new Error(`${where}: \`variants\` must map each MARBLE variant's name to its value`);
+  for (const [name, value] of Object.entries(variantsIn)) {
+    if (typeof value !== "number") throw new Error(`${where}: variant "${name}" must be a number, got ${typeof value}`);
+    if (name in input.baselines) throw new Error(`${where}: "${name}" is listed both as a baseline and as a MARBLE variant`);
   }
   const provisos = input.provisos ?? [];
   for (const p of provisos) {
@@ -149,6 +177,7 @@ export function evaluateComparison(input: ComparisonInput, checks: readonly Chec
     better: input.better,
     marble: input.marble,
     baselines,
+    variants: Object.entries(variantsIn).map(([name, value]) => ({ name, value })),
     best,
     margin,
     marbleLeads,
@@ -222,8 +251,9 @@ export function comparisonMarkdown(records: readonly SummaryRecord[]): string {
     const unit = c.unit ? ` ${c.unit}` : "";
     const best = c.best ? `${c.best.name}: ${fmt(c.best.value)}${unit}` : "none run";
     const note = c.note ? ` (${c.note})` : "";
+    const variants = c.variants?.length ? ` (${mdCell(variantsText(c).slice(2))})` : "";
     lines.push(
-      `| ${mdCell(r.experiment)} | ${mdCell(c.metric)} | ${fmt(c.marble)}${unit} | ${mdCell(best)} | ${mdCell(marginText(c))} | ` +
+      `| ${mdCell(r.experiment)} | ${mdCell(c.metric)} | ${fmt(c.marble)}${unit}${variants} | ${mdCell(best)} | ${mdCell(marginText(c))} | ` +
         `${mdCell(c.claim)} | **${c.verdict}**: ${mdCell(c.reason + note)} | ${tally} |`,
     );
   }
@@ -248,7 +278,7 @@ export function comparisonHtml(record: SummaryRecord): string {
   const unit = c.unit ? ` ${esc(c.unit)}` : "";
   const best = c.best ? `${esc(c.best.name)} ${fmt(c.best.value)}${unit}` : "no baseline run";
   return (
-    `<p><b>${esc(record.experiment)}</b> — ${esc(c.metric)}: MARBLE ${fmt(c.marble)}${unit} vs best baseline ${best}; ` +
+    `<p><b>${esc(record.experiment)}</b> — ${esc(c.metric)}: MARBLE ${fmt(c.marble)}${unit} vs best baseline ${best}${esc(variantsText(c))}; ` +
     `${esc(marginText(c))}.<br>Paper: ${esc(c.claim)}.<br>Reproduced here: ` +
     `<b style="color:${VERDICT_COLOURS[c.verdict]}">${esc(c.verdict)}</b> — ${esc(c.reason)}${c.note ? ` (${esc(c.note)})` : ""}.</p>`
   );

@@ -18,6 +18,7 @@ export {
   verdictTally,
   comparisonHtml,
   marginText,
+  isMarbleVariant,
   checksTally,
   type ComparisonInput,
   type Comparison,

@@ -10,6 +10,7 @@ import { trialFolds } from "../../src/decoding/folds.js";
 import { shuffleTargets } from "../../src/decoding/shuffle.js";
 import { LinearDecoder, leastSquaresWithBias } from "../../src/decoding/linear.js";
 import { directionAccuracy } from "../../src/decoding/direction.js";
+import { KnnDecoder } from "../../src/decoding/knn.js";
 
 function data(n: number, d: number, q: number, seed: number, noise = 0.1) {
   const rng = new Random(seed);
@@ -141,4 +142,24 @@ test("direction accuracy: decoded trajectories equal to the truth classify perfe
   assert.equal(directionAccuracy(v, v, trials, labels), 1);
   const rotated = Matrix.from(rows.map(([x, y]) => [-y, x]));
   assert.ok(directionAccuracy(rotated, v, trials, labels) < 1);
+});
+
+test("k-NN CV: a fold with fewer training rows than k lowers k for that fold and counts it, instead of stopping", () => {
+  const { X, Y } = data(15, 3, 2, 8);
+  const trials = Int32Array.from({ length: 15 }, (_, i) => Math.floor(i / 5)); // 3 trials of 5 rows
+  const r = crossValidateDecoder(X, Y, trials, { method: "knn", folds: 3, k: 12, seed: 1 });
+  // every fold trains on 2 trials = 10 rows < 12
+  assert.deepEqual(r.notes, ["k-NN: 3 of 3 folds have fewer than k = 12 training rows; k lowered there (fold 1: k = 10, fold 2: k = 10, fold 3: k = 10)"]);
+  assert.equal(r.chosen, "k = 12 (lowered in 3 folds), euclidean");
+  // the predictions are those of a k = 10 decoder on each fold's training rows
+  for (let f = 0; f < 3; f++) {
+    const test = [...Array(15).keys()].filter((i) => r.trialFold[trials[i]] === f);
+    const train = [...Array(15).keys()].filter((i) => r.trialFold[trials[i]] !== f);
+    const P = new KnnDecoder({ k: 10 }).fit(X.selectRows(train), Y.selectRows(train)).predict(X.selectRows(test));
+    test.forEach((row, i) => assert.deepEqual(Array.from(r.predictions.row(row)), Array.from(P.row(i))));
+  }
+  // k within every fold's training rows: nothing to note
+  const ok = crossValidateDecoder(X, Y, trials, { method: "knn", folds: 3, k: 4, seed: 1 });
+  assert.deepEqual(ok.notes, []);
+  assert.equal(ok.chosen, "k = 4, euclidean");
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import {
   dataDir, readMat5, matToPlain, matVariablesToPlain, readHeaderedRecords, parseFieldList, readVideoTracking, spikeTimesFromMatClust,
-  readMatClustSpikes, loadLinearTrackRecording, type MatValue, type PlainMatValue,
+  readMatClustSpikes, loadLinearTrackRecording, describeLinearTrackRecording, type MatValue, type PlainMatValue,
 } from "../../src/index.js";
 
 const dir = join(dataDir(), "rat_linear_track");
@@ -85,6 +85,14 @@ test("damaged tracking files stop with errors that say what is wrong", () => {
   assert.throws(() => readVideoTracking(cut), /truncated or the layout is wrong.*trailing: "ignore"/);
   const kept = readVideoTracking(cut, { trailing: "ignore" });
   assert.equal(kept.frames, 118964, "the cut record is left out and counted, never silently");
+  assert.equal(kept.trailingBytes, 12 - 5, "the cut record's remaining bytes are counted");
+  assert.equal(readVideoTracking(good).trailingBytes, 0);
+  // a layout with a field beyond time and the LEDs: read, and named as not read
+  const head = new TextEncoder().encode("<Start settings>\nclockrate: 1000\nFields: <time uint32><xloc uint16><yloc uint16><quality uint8>\n<End settings>\n");
+  const extra = readVideoTracking(new Uint8Array([...head, ...new Uint8Array(9 * 2)]));
+  assert.equal(extra.frames, 2);
+  assert.deepEqual(extra.unreadFields, ["quality"]);
+  assert.deepEqual(readVideoTracking(good).unreadFields, []);
   assert.throws(() => readVideoTracking(good.subarray(0, 120)), /no "<End settings>" line closes the header/);
   assert.throws(() => readVideoTracking(good.subarray(10)), /does not start with the header line "<Start settings>"/);
   const text = good.subarray(0, HEADER_BYTES).toString("latin1");
@@ -165,6 +173,9 @@ test("loadLinearTrackRecording reads a folder given by path and refuses ambiguou
     assert.equal(rec.spikes.counts.spikes, 28829);
     assert.equal(rec.tracking.frames, 118965);
     assert.equal(rec.spikesOutsideTracking, 4, "4 spikes fall after the last frame");
+    const described = describeLinearTrackRecording(rec);
+    assert.match(described[0], /31 units with 28829 spikes in 6 tetrodes; left out: 7 empty tetrodes, \d+ empty unit slots, \d+ units without spikes; 0 units' spike times were out of order and sorted; 4 spikes fall outside the video's time span/);
+    assert.match(described[1], /118965 frames at clockrate 30000; not read: no field$/);
     copyFileSync(spikesPath, join(tmp, "other.mat"));
     await assert.rejects(loadLinearTrackRecording(tmp), /2 \*\.mat files \(day1\.mat, other\.mat\); choose one with spikeFile/);
     assert.equal((await loadLinearTrackRecording(tmp, { spikeFile: "other.mat" })).spikes.counts.units, 31);

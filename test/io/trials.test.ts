@@ -12,7 +12,7 @@ import { trialRecordingsFromSimulation } from "../../src/pipeline/reaching/from-
 import { readTrialTable, readTrialTableSessions, writeTrialTableCsv } from "../../src/io/trials/long-table.js";
 import { readNwbTrials } from "../../src/io/trials/nwb.js";
 import { readConditionsSpikingMat } from "../../src/io/trials/mat-conditions.js";
-import { describeRecording } from "../../src/io/trials/recording.js";
+import { describeRecording, recordingCounts } from "../../src/io/trials/recording.js";
 
 const dir = mkdtempSync(join(tmpdir(), "marble-trials-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +45,11 @@ test("long table: simulator → CSV → reader keeps every count, sample, trial 
   }
   assert.match(describeRecording(back[0]), /24 units, 14 trials, 840 bins of 20 ms/);
   await assert.rejects(readTrialTable(path), /holds 2 sessions; pass \{ session \}/);
-  assert.equal((await readTrialTable(path, { session: 1 })).trials[0].id, recs[1].trials[0].id);
+  const one = await readTrialTable(path, { session: 1 });
+  assert.equal(one.trials[0].id, recs[1].trials[0].id);
+  // the other session's rows are left out on request, and counted
+  assert.deepEqual(one.report.excluded, [{ what: "rows", count: 14 * 60, reason: "of the other 1 session(s); session 1 chosen" }]);
+  assert.equal(recordingCounts(one), `session 1: ${one.report.units} units, 14 trials, ${14 * 60} bins, ${one.report.spikes} spikes; left out: ${14 * 60} rows`);
 });
 
 function smallCsv(lines: string[]): string {
@@ -100,7 +104,7 @@ test("NWB: spike times cut by the trials table, events and behaviour; spikes out
   const script = join(__dirname, "..", "..", "scripts", "fixtures", "trials-nwb.mjs");
   const { writeNwbTrialsFixture, NWB_FIXTURE: fx } = (await import(script)) as {
     writeNwbTrialsFixture: (path: string) => Promise<void>;
-    NWB_FIXTURE: { spikes: number[][]; start: number[]; stop: number[]; direction: string[]; go: number[] };
+    NWB_FIXTURE: { spikes: number[][]; start: number[]; stop: number[]; direction: string[]; go: number[]; sampleSeconds: number };
   };
   const path = join(dir, "fx.nwb");
   await writeNwbTrialsFixture(path);
@@ -120,7 +124,13 @@ test("NWB: spike times cut by the trials table, events and behaviour; spikes out
   });
   const total = fx.spikes.flat().length;
   assert.equal(rec.report.spikes, inside);
-  assert.deepEqual(rec.report.excluded, [{ what: "spikes", count: total - inside, reason: "outside every trial interval" }]);
+  const samples = Array.from({ length: Math.round(0.85 / fx.sampleSeconds) }, (_, i) => i * fx.sampleSeconds);
+  const samplesOutside = samples.filter((t) => !fx.start.some((a, i) => t >= a && t < fx.stop[i])).length;
+  assert.ok(samplesOutside >= 4, "the fixture has samples between and after the trials");
+  assert.deepEqual(rec.report.excluded, [
+    { what: "spikes", count: total - inside, reason: "outside every trial interval" },
+    { what: "behaviour samples", count: samplesOutside, reason: "outside every trial interval" },
+  ]);
   assert.deepEqual(rec.behaviourNames, ["hand_x", "hand_y", "hand_vx", "hand_vy"]);
   await assert.rejects(readNwbTrials(path, { conditionColumn: "target" }), /no condition column "target"; its columns: .*direction/);
 });

@@ -110,3 +110,21 @@ test("the summary opens with one line per experiment, the comparisons before any
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a MARBLE variant is never the best baseline: it is refused as a baseline and reported as a variant", () => {
+  const checks = [withinPaper(0.045)].map(evaluateCheck);
+  // the label-free graph beats MARBLE here; given as a baseline it would be named the best baseline
+  for (const name of ["MARBLE label-free", "MARBLE (label-free graph)", "marble, one graph"]) {
+    assert.throws(() => evaluateComparison(decoding(0.045, { "raw rates": 0.05, [name]: 0.04 }), checks), /is a MARBLE variant, not an external method.*`variants`/);
+  }
+  const c = evaluateComparison({ ...decoding(0.045, { "raw rates": 0.05, PCA: 0.06 }), variants: { "MARBLE label-free": 0.04 } }, checks);
+  assert.equal(c.best?.name, "raw rates");
+  assert.deepEqual(c.baselines.map((b) => b.name), ["raw rates", "PCA"]);
+  assert.deepEqual(c.variants, [{ name: "MARBLE label-free", value: 0.04 }]);
+  assert.equal(c.verdict, "yes");
+  assert.match(comparisonMarkdown([{ experiment: "x", checks, comparison: c }]), /\| 0\.045 m \(MARBLE variants: MARBLE label-free 0\.04 m\) \| raw rates: 0\.05 m \|/);
+  assert.throws(() => evaluateComparison({ ...decoding(0.045, { PCA: 0.06 }), variants: { PCA: 0.05 } }, checks), /"PCA" is listed both as a baseline and as a MARBLE variant/);
+  assert.throws(() => evaluateComparison({ ...decoding(0.045, { PCA: 0.06 }), variants: { "MARBLE label-free": "0.04" as unknown as number } }, checks), /variant "MARBLE label-free" must be a number/);
+  // external methods whose names merely contain the letters pass
+  assert.equal(evaluateComparison(decoding(0.045, { "marbled UMAP": 0.05 }), checks).best?.name, "marbled UMAP");
+});

@@ -144,6 +144,10 @@ export async function readTrialTableSessions(path: string, options: Partial<Read
       trials.forEach((t) => Object.assign(t.events, trialInfo.get(t.id)!.events));
     }
     if (o.ignore.length) excluded.push({ what: "columns", count: o.ignore.length, reason: `ignored on request: ${o.ignore.join(", ")}` });
+    if (o.session !== null && sessionValues.length > 1) {
+      const kept = order.reduce((a, id) => a + rowsOf.get(id)!.length, 0);
+      excluded.push({ what: "rows", count: rows - kept, reason: `of the other ${sessionValues.length - 1} session(s); session ${o.session} chosen` });
+    }
     for (const t of trials) t.end = t.start + t.binStart!.length * binSeconds;
     const seen = [...new Set(trials.map((t) => t.condition))];
     const conditionNames = o.conditionOrder ?? seen;

@@ -24,6 +24,8 @@ export interface ReadConditionsMatOptions {
   goSeconds: number;
   /** Sessions to read (0-based; default all). */
   sessions: number[] | null;
+  /** Read only the first n sessions, or all when the file holds fewer (ignored when sessions is given). */
+  firstSessions: number | null;
 }
 
 export const DATAVERSE_DIRECTIONS = ["DownLeft", "Left", "UpLeft", "Up", "UpRight", "Right", "DownRight"];
@@ -38,11 +40,11 @@ function isEmpty(v: MatValue): boolean {
 }
 
 export async function readConditionsSpikingMat(path: string, options: Partial<ReadConditionsMatOptions> = {}): Promise<TrialRecording[]> {
-  const o: ReadConditionsMatOptions = { variable: "all_results", conditionNames: DATAVERSE_DIRECTIONS, sampleSeconds: 0.001, goSeconds: 0.5, sessions: null, ...options };
+  const o: ReadConditionsMatOptions = { variable: "all_results", conditionNames: DATAVERSE_DIRECTIONS, sampleSeconds: 0.001, goSeconds: 0.5, sessions: null, firstSessions: null, ...options };
   const vars = await readMat(path);
   if (!(o.variable in vars)) throw new ValidationError(`readConditionsSpikingMat: ${path} has no variable "${o.variable}"; it has ${Object.keys(vars).join(", ") || "none"}; pass { variable }`);
   const top = asCell(vars[o.variable], `${path}:${o.variable}`);
-  const wanted = o.sessions ?? top.items.map((_, i) => i);
+  const wanted = o.sessions ?? top.items.map((_, i) => i).slice(0, o.firstSessions ?? top.items.length);
   const out: TrialRecording[] = [];
   for (const s of wanted) {
     if (s < 0 || s >= top.items.length) throw new ValidationError(`readConditionsSpikingMat: session ${s} is out of range; the file holds ${top.items.length} sessions (0-based)`);

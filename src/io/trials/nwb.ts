@@ -79,6 +79,7 @@ export async function readNwbTrials(path: string, options: Partial<ReadNwbTrials
   });
   const behaviourNames = behaviour.flatMap((b) => b.names);
   let used = 0;
+  const samplesInTrials = new Uint8Array(behaviour.length ? behaviour[0].time.length : 0);
   const trials: RecordedTrial[] = [];
   for (let i = 0; i < nT; i++) {
     const spikeTimes: Float64Array[] = [];
@@ -91,7 +92,7 @@ export async function readNwbTrials(path: string, options: Partial<ReadNwbTrials
     }
     // behaviour samples inside the trial, all series on the first series' timestamps
     const rows: number[] = [];
-    if (behaviour.length) behaviour[0].time.forEach((t, s) => { if (t >= start[i] && t < stop[i]) rows.push(s); });
+    if (behaviour.length) behaviour[0].time.forEach((t, s) => { if (t >= start[i] && t < stop[i]) { rows.push(s); samplesInTrials[s] = 1; } });
     const B = new Matrix(rows.length, behaviourNames.length);
     let off = 0;
     for (const b of behaviour) {
@@ -107,6 +108,8 @@ export async function readNwbTrials(path: string, options: Partial<ReadNwbTrials
   }
   const excluded: Exclusion[] = [];
   if (used < times.length) excluded.push({ what: "spikes", count: times.length - used, reason: "outside every trial interval" });
+  const samplesOutside = samplesInTrials.length - samplesInTrials.reduce((a, v) => a + v, 0);
+  if (samplesOutside) excluded.push({ what: "behaviour samples", count: samplesOutside, reason: "outside every trial interval" });
   const missingSeries = o.behaviour.filter((b) => ds[`${b.path}/data`] === null);
   const seen = [...new Set(conditions)];
   return {

@@ -81,6 +81,13 @@ export function describeRecording(rec: TrialRecording): string {
   return lines.join("\n");
 }
 
+/** The counts on one line (units, trials, bins, what was left out), e.g. for every session after the first few. */
+export function recordingCounts(rec: TrialRecording): string {
+  const r = rec.report;
+  const left = r.excluded.length ? r.excluded.map((e) => `${e.count} ${e.what}`).join(", ") : "nothing";
+  return `${rec.session.name}: ${r.units} units, ${r.trials} trials, ${r.bins} ${rec.binSeconds ? "bins" : "behaviour samples"}${r.spikes !== null ? `, ${r.spikes} spikes` : ""}; left out: ${left}`;
+}
+
 /** Throws a ValidationError naming the first inconsistency (shapes, units, conditions, times). */
 export function checkTrialRecording(rec: TrialRecording, where = "trial recording"): void {
   if (!rec || !Array.isArray(rec.trials)) throw new ValidationError(`${where}: not a TrialRecording (no trials list)`);

@@ -1,6 +1,7 @@
 /**
  * Where the reaching notebook's data come from, in this order: the authors' Dataverse files when
- * they are in the download cache (marble data fetch macaque-reaching); else a long trial table
+ * they are in the download cache (marble data fetch macaque-reaching: the spike file, with
+ * kinematics.pkl and trial_ids.pkl for the hand kinematics); else a long trial table
  * named by MARBLE_REACHING_DATA; else the simulated stand-in. The choice is returned with a
  * sentence saying which, so a notebook can never present simulated numbers as recorded ones.
  */
@@ -10,7 +11,7 @@ import { ValidationError } from "../../core/validate.js";
 import { datasetCacheDir } from "../../io/fetch.js";
 import { getManifest } from "../../io/manifest.js";
 import { readTrialTableSessions } from "../../io/trials/long-table.js";
-import { readConditionsSpikingMat } from "../../io/trials/mat-conditions.js";
+import { readDataverseReaching, type DataverseReachingFiles } from "../../io/trials/dataverse-kinematics.js";
 import type { TrialRecording } from "../../io/trials/recording.js";
 import { simulateMacaqueReaching, type SimulatedMacaqueOptions } from "../../simulators/macaque.js";
 import { trialRecordingsFromSimulation } from "./from-simulation.js";
@@ -21,28 +22,46 @@ export interface ReachingDataChoice {
   description: string;
 }
 
-/** The Dataverse spike file, when downloaded. */
-export function dataverseReachingFile(): string | null {
+/** The Dataverse files in the download cache (MARBLE_CACHE_DIR or ~/.cache/marble-lab), by role. */
+function dataverseFiles(cacheRoot?: string): DataverseReachingFiles | null {
+  let dir: string;
   try {
-    const file = join(datasetCacheDir(getManifest("macaque-reaching")), "conditions_spiking_data.mat");
-    return existsSync(file) ? file : null;
+    dir = datasetCacheDir(getManifest("macaque-reaching"), cacheRoot);
   } catch {
     return null;
   }
+  return { spikes: join(dir, "conditions_spiking_data.mat"), kinematics: join(dir, "kinematics.pkl"), trialIds: join(dir, "trial_ids.pkl") };
 }
 
-export async function loadReachingData(options: { sessions: number; simulate?: Partial<SimulatedMacaqueOptions>; env?: NodeJS.ProcessEnv } = { sessions: 6 }): Promise<ReachingDataChoice> {
+/** The Dataverse spike file, when downloaded. */
+export function dataverseReachingFile(cacheRoot?: string): string | null {
+  const files = dataverseFiles(cacheRoot);
+  return files && existsSync(files.spikes) ? files.spikes : null;
+}
+
+export interface LoadReachingDataOptions {
+  /** Sessions wanted (the first n; fewer when the data hold fewer, which the description says). */
+  sessions: number;
+  simulate?: Partial<SimulatedMacaqueOptions>;
+  env?: NodeJS.ProcessEnv;
+  /** Download cache to look in (default: MARBLE_CACHE_DIR or ~/.cache/marble-lab). */
+  cacheDir?: string;
+}
+
+export async function loadReachingData(options: LoadReachingDataOptions = { sessions: 6 }): Promise<ReachingDataChoice> {
   const env = options.env ?? process.env;
-  const dataverse = dataverseReachingFile();
-  if (dataverse) {
-    const recordings = await readConditionsSpikingMat(dataverse, { sessions: Array.from({ length: options.sessions }, (_, i) => i) });
-    if (recordings.every((r) => r.behaviourNames.length === 0)) {
+  const files = dataverseFiles(options.cacheDir);
+  if (files && existsSync(files.spikes)) {
+    const missing = [files.kinematics, files.trialIds].filter((f) => !existsSync(f));
+    if (missing.length) {
       throw new ValidationError(
-        `the Dataverse spike file ${dataverse} is present, but its hand kinematics (kinematics.pkl, kinematics_lfadsSingleFromFactors.mat) are not read by MarbleLab yet; ` +
-          "export the sessions as a long trial table (docs/trial-table.md) and point MARBLE_REACHING_DATA at it, or move the file away to run on the simulated stand-in",
+        `the Dataverse spike file ${files.spikes} is present but not ${missing.join(" nor ")}, which hold the hand kinematics and pair them with the spike trials; ` +
+          "fetch them (marble data fetch macaque-reaching), or move the spike file away to use MARBLE_REACHING_DATA or the simulated stand-in",
       );
     }
-    return { source: "dataverse", recordings, description: `Dataverse recordings (doi:10.7910/DVN/KTE4PC) from ${dataverse}` };
+    const recordings = await readDataverseReaching(files, { firstSessions: options.sessions });
+    const fewer = recordings.length < options.sessions ? ` (the files hold ${recordings.length} of the ${options.sessions} sessions asked for)` : "";
+    return { source: "dataverse", recordings, description: `Dataverse recordings (doi:10.7910/DVN/KTE4PC) from ${files.spikes} with kinematics.pkl and trial_ids.pkl: ${recordings.length} session(s)${fewer}` };
   }
   const file = env.MARBLE_REACHING_DATA;
   if (file) {

@@ -136,6 +136,7 @@ export async function decodeReachingSession(prep: PreparedReaching, options: Par
     const x = await inp.x();
     const cvOpts = { method: inp.decoder, folds: o.folds, seed: o.seed, k: o.knnK, lambdas: o.lambdas };
     const cv = crossValidateDecoder(x, velocity, trials, cvOpts);
+    for (const n of cv.notes) notes.push(`${inp.method}: ${n}`);
     const accuracy = directionAccuracy(cv.predictions, velocity, trials, labels, { dt: prep.binSeconds });
     const r2T = shuffledTrials ? crossValidateDecoder(x, shuffledTrials.y, trials, cvOpts).r2 : null;
     const r2t = shuffledTime ? crossValidateDecoder(x, shuffledTime.y, trials, cvOpts).r2 : null;
