@@ -8,7 +8,8 @@ import { ExpandedFeatures } from "../../src/model/features.js";
 import { ScalarDiffusion } from "../../src/model/diffusion.js";
 import { Marble } from "../../src/model/index.js";
 import { createSimdKernels, simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
-import { kernelHelper, setKernelThreads } from "../../src/kernels/helper-thread.js";
+import { KernelHelper, kernelHelper, setKernelThreads } from "../../src/kernels/helper-thread.js";
+import { KERNELS_WASM_BASE64 } from "../../src/kernels/kernels-wasm.js";
 import { buildToyDataset, toyFields } from "./toy-data.js";
 import { randomArray } from "./fd.js";
 
@@ -111,8 +112,8 @@ test("kernel threads: a call failing in the helper throws here, and later calls 
   const own = createSimdKernels()!;
   const previous = setKernelThreads(2);
   try {
-    // A far beyond the memory: both halves trap, and the helper's failure is reported
-    assert.throws(() => own.gemmAt(64, 64, 64, 2 ** 31, 64, 1, 0, 64, 0, 64, 0), /helper thread/);
+    // A far beyond the memory: every chunk traps, in whichever thread claimed it
+    assert.throws(() => own.gemmAt(64, 64, 64, 2 ** 31, 64, 1, 0, 64, 0, 64, 0), /helper thread|out of bounds/);
     const rng = new Random(14);
     const x = randomArray(64 * 40, rng), w = randomArray(32 * 40, rng);
     const [one, two] = bothWays(() => own.forward(x, 64, 40, 32, w, null));
@@ -120,4 +121,65 @@ test("kernel threads: a call failing in the helper throws here, and later calls 
   } finally {
     setKernelThreads(previous as 1 | 2);
   }
+});
+
+/** A helper of its own with one instance of the kernels on a fresh shared memory. */
+function ownHelper(): { helper: KernelHelper; instance: number; gemm: (...args: number[]) => void; f32: Float32Array } {
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Memory: new (d: object) => { buffer: ArrayBuffer }; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+  const module = new wasm.Module(Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64")));
+  const memory = new wasm.Memory({ initial: 4, maximum: 64, shared: true });
+  const helper = new KernelHelper();
+  const instance = helper.register(module, memory);
+  const gemm = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void;
+  return { helper, instance, gemm, f32: new Float32Array(memory.buffer) };
+}
+
+/** Blocks this thread for `ms` (the helper meanwhile claims what is left of a call). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+test("kernel threads: a chunk failing in the helper throws here once every chunk has ended", () => {
+  const { helper, instance, gemm } = ownHelper();
+  const bad = [8, 8, 8, 2 ** 31, 8, 1, 0, 8, 0, 8, 0];
+  let ownChunks = 0;
+  // this thread runs nothing: a chunk it claims holds it for 2 s, by when the helper has
+  // claimed the other (or both) and trapped
+  assert.throws(() => helper.run(instance, "gemm", () => {
+    ownChunks++;
+    pause(2000);
+  }, [bad, bad]), /failed in the helper thread/);
+  assert.ok(ownChunks <= 1, "the helper ran a chunk");
+  // the next call on the same helper works
+  let n = 0;
+  helper.run(instance, "gemm", (...a) => {
+    n++;
+    gemm(...a);
+  }, [[4, 8, 8, 0, 8, 1, 0, 8, 512, 8, 0]]);
+  assert.ok(n <= 1);
+});
+
+test("kernel threads: the calling thread takes every chunk the helper has not started, so a stopped helper delays nothing", async () => {
+  const { helper, instance, gemm, f32 } = ownHelper();
+  const rng = new Random(15);
+  // C (64 × 8) = A (64 × 8) B (8 × 8): A at float 0, B at 1024, C at 2048 (chunks of 8 rows) and 4096 (whole)
+  for (let i = 0; i < 1024 + 64; i++) f32[i] = rng.normal();
+  const chunks = Array.from({ length: 8 }, (_, c) => [8, 8, 8, 4 * c * 8 * 8, 8, 1, 4 * 1024, 8, 4 * (2048 + c * 8 * 8), 8, 0]);
+  gemm(64, 8, 8, 0, 8, 1, 4 * 1024, 8, 4 * 4096, 8, 0);
+  const expected = f32.slice(4096, 4096 + 64 * 8);
+  // shared with a running helper
+  helper.run(instance, "gemm", gemm, chunks);
+  assert.ok(sameBits(f32.slice(2048, 2048 + 64 * 8), expected));
+  // with the helper gone (as if descheduled for good) the call ends at once, all chunks done here
+  await helper.close();
+  f32.fill(0, 2048, 2048 + 64 * 8);
+  let ownChunks = 0;
+  const t0 = performance.now();
+  helper.run(instance, "gemm", (...a) => {
+    ownChunks++;
+    gemm(...a);
+  }, chunks);
+  assert.ok(performance.now() - t0 < 1000, "waited for the helper");
+  assert.equal(ownChunks, 8);
+  assert.ok(sameBits(f32.slice(2048, 2048 + 64 * 8), expected));
 });
