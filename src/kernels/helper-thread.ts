@@ -102,6 +102,8 @@ export class KernelHelper {
   private readonly args: Float64Array;
   private seq = 0;
   private instances = 0;
+  /** Calls shared with this helper so far (for tests and profiling). */
+  sharedCalls = 0;
 
   constructor() {
     const control = new SharedArrayBuffer(64), argBuffer = new SharedArrayBuffer(8 * MAX_ARGS * MAX_CHUNKS);
@@ -146,6 +148,7 @@ export class KernelHelper {
       this.args.set(c, i * MAX_ARGS);
     });
     const count = chunks.length, start = this.post(HELPER_KERNELS.indexOf(kernel), instance, count);
+    this.sharedCalls++;
     let failure: unknown = null;
     for (;;) {
       const t = Atomics.load(this.ctl, NEXT), i = (t - start) | 0;

@@ -81,13 +81,17 @@ const PAGE = 65536;
 const MAX_PAGES = 65536;
 
 /**
- * Work (multiply-adds, or row·term products for the gathers and derivative steps) below which a
- * chunk is not worth handing over: a chunk of this size takes about 5 µs, and posting a call,
- * claiming chunks and moving their rows between the cores' caches cost a few microseconds. Calls
- * smaller than two such chunks stay on the calling thread, so the small problems (the toy fields,
- * van der Pol) run almost wholly there.
+ * Work (multiply-adds, or row·term products for the gathers and derivative steps) of the
+ * smallest chunk handed over: about 25 µs of one core. Calls smaller than two such chunks stay
+ * on the calling thread. Why this large: posting a call, claiming chunks and moving rows between
+ * the cores' caches cost a few microseconds, and on a busy machine a helper preempted inside a
+ * chunk holds the call up until it runs again; measured on the van der Pol job (products of
+ * 150k–250k multiply-adds), splitting such calls made two threads no faster than one idle and
+ * slower under load. So the small problems (the toy fields, van der Pol) run wholly on the
+ * calling thread, and the helper starts only for problems whose calls are large (bench (b):
+ * 3 M multiply-adds per product).
  */
-const CHUNK_MIN_WORK = 60_000;
+const CHUNK_MIN_WORK = 250_000;
 /** Chunks of a large call: more than two, so that a late helper still takes part of the work. */
 const CHUNKS = 4;
 

@@ -4,14 +4,16 @@ import assert from "node:assert/strict";
 import { Random, SparseMatrix } from "../../src/core/index.js";
 import { derivativeStep } from "../../src/model/gradient.js";
 import { GradientFeatures } from "../../src/model/gradient.js";
-import { ExpandedFeatures } from "../../src/model/features.js";
+import { EXPANSION_TERMS, ExpandedFeatures } from "../../src/model/features.js";
 import { ScalarDiffusion } from "../../src/model/diffusion.js";
 import { Marble } from "../../src/model/index.js";
-import { createSimdKernels, simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
+import { chunkRows, createSimdKernels, simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
 import { KernelHelper, kernelHelper, setKernelThreads } from "../../src/kernels/helper-thread.js";
 import { KERNELS_WASM_BASE64 } from "../../src/kernels/kernels-wasm.js";
 import { buildToyDataset, toyFields } from "./toy-data.js";
 import { randomArray } from "./fd.js";
+
+const pad4 = (n: number) => (n + 3) & ~3;
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -44,8 +46,9 @@ test("kernel threads: the helper starts where two cores are available", () => {
 test("kernel threads: split products (forward, weight and input gradients) equal one thread bit for bit", () => {
   const simd = simdKernels()!;
   const rng = new Random(11);
-  // 192 × 155 → 100 splits 96/96; 101 rows and 100 outputs split off the multiple-of-4 boundary
-  for (const [rows, nIn, nOut] of [[192, 155, 100], [101, 64, 100], [192, 100, 20]]) {
+  // 192 × 155 → 100: four chunks of 48 rows; 101 rows and 100 outputs: a last chunk off the multiple-of-4 boundary
+  for (const [rows, nIn, nOut] of [[192, 155, 100], [101, 64, 100], [101, 100, 100]]) {
+    assert.ok(chunkRows(rows, rows * pad4(nIn) * pad4(nOut)).length > 2, `${rows}×${nIn}→${nOut} is shared`);
     const x = randomArray(rows * nIn, rng), w = randomArray(nOut * nIn, rng), b = randomArray(nOut, rng), gy = randomArray(rows * nOut, rng);
     const [one, two] = bothWays(() => {
       const y = simd.forward(x, rows, nIn, nOut, w, b);
@@ -61,7 +64,8 @@ test("kernel threads: split products (forward, weight and input gradients) equal
 
 test("kernel threads: the split derivative step equals one thread bit for bit", () => {
   const rng = new Random(12);
-  const rows = 1001, deg = 7, m = 3, cols = 9;
+  const rows = 4001, deg = 7, m = 3, cols = 9;
+  assert.ok(chunkRows(rows, rows * deg * cols * m).length > 2, "the step is shared");
   const rowPtr = new Int32Array(rows + 1), colIdx = new Int32Array(rows * deg);
   for (let i = 0; i < rows; i++) {
     rowPtr[i + 1] = (i + 1) * deg;
@@ -78,8 +82,9 @@ test("kernel threads: split expansion gathers equal one thread bit for bit", () 
   const grad = new GradientFeatures(data.kernels, data.numNodes, data.x.cols, { order: 2, includeSelf: true, vecNorm: false });
   const features = new ExpandedFeatures(grad, data.x, new ScalarDiffusion(data.diffusion), data.laplacian, 1e-7, { storage: "float32", simd: true });
   const rng = new Random(13);
-  // 193 rows: the helper takes 96, this thread 97 (four, two and one at a time)
-  const nodes = Int32Array.from({ length: 193 }, () => rng.int(data.numNodes));
+  // 4,001 rows: a last chunk off the multiple-of-4 boundary
+  const nodes = Int32Array.from({ length: 4001 }, () => rng.int(data.numNodes));
+  assert.ok(chunkRows(nodes.length, nodes.length * EXPANSION_TERMS * features.channels).length > 2, "the gather is shared");
   for (const t of [0.05, 0.3]) {
     const [one, two] = bothWays(() => {
       const r = features.gather(nodes, t, true);
@@ -91,9 +96,10 @@ test("kernel threads: split expansion gathers equal one thread bit for bit", () 
 });
 
 test("kernel threads: a fit gives the same embedding with one or two threads", async () => {
+  // 256 hidden channels: the training products (192 × 16 × 256) are shared
   const fit = async () => {
     const data = buildToyDataset(toyFields(300, 2), { k: 10, seed: 1 });
-    const model = new Marble(data, { epochs: 3, order: 2, diffusion: true, hiddenChannels: [64], outChannels: 4, dropout: 0.1, seed: 4 });
+    const model = new Marble(data, { epochs: 3, order: 2, diffusion: true, hiddenChannels: [256], outChannels: 4, dropout: 0.1, seed: 4 });
     await model.fit(data);
     return model.transform(data).data;
   };
@@ -101,7 +107,9 @@ test("kernel threads: a fit gives the same embedding with one or two threads", a
   try {
     const one = await fit();
     setKernelThreads(2);
+    const before = kernelHelper()!.sharedCalls;
     const two = await fit();
+    assert.ok(kernelHelper()!.sharedCalls > before + 20, `${kernelHelper()!.sharedCalls - before} shared calls: the fit's products were not shared with the helper`);
     assert.ok(sameBits(one, two));
   } finally {
     setKernelThreads(previous as 1 | 2);
