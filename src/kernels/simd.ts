@@ -85,10 +85,10 @@ const MAX_PAGES = 65536;
  * smallest chunk handed over: about 25 µs of one core. Calls smaller than two such chunks stay
  * on the calling thread. Why this large: posting a call, claiming chunks and moving rows between
  * the cores' caches cost a few microseconds, and on a busy machine a helper preempted inside a
- * chunk holds the call up until it runs again; measured on the van der Pol job (products of
- * 150k–250k multiply-adds), splitting such calls made two threads no faster than one idle and
- * slower under load. So the small problems (the toy fields, van der Pol) run wholly on the
- * calling thread, and the helper starts only for problems whose calls are large (bench (b):
+ * chunk holds the call up until it runs again. On the van der Pol job (products of 150k–250k
+ * multiply-adds) sharing such calls cost 9% more CPU than one thread on a loaded machine and
+ * saved little wall time. So the small problems (the toy fields, van der Pol) train wholly on
+ * the calling thread, and the helper starts only for problems whose calls are large (bench (b):
  * 3 M multiply-adds per product).
  */
 const CHUNK_MIN_WORK = 250_000;
