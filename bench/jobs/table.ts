@@ -31,6 +31,18 @@ function runJob(name: string, runs: number, env: NodeJS.ProcessEnv = {}): JobRes
   return out;
 }
 
+/** Runs `name` `runs` times with `envA` and with `envB` in turn (A B A B …), so a drifting machine affects both alike. */
+function runPaired(name: string, runs: number, envA: NodeJS.ProcessEnv, envB: NodeJS.ProcessEnv): [JobResult[], JobResult[]] | null {
+  const a: JobResult[] = [], b: JobResult[] = [];
+  for (let r = 0; r < runs; r++) {
+    const ra = runJob(name, 1, envA), rb = runJob(name, 1, envB);
+    if (!ra || !rb) return null;
+    a.push(ra[0]);
+    b.push(rb[0]);
+  }
+  return [a, b];
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const h = s.length >> 1;
@@ -78,7 +90,9 @@ export function printWholeJobTable(): boolean {
   const runs = Number(process.env.MARBLE_BENCH_JOB_RUNS ?? 3);
   const one = { MARBLE_THREADS: "1" };
   const toy = runJob("toy", runs, one);
-  const vdp = runJob("vdp", runs, one);
+  // van der Pol with one kernel thread and with the default, in turn: the thread-count row
+  const vdpPair = runPaired("vdp", runs, one, { MARBLE_THREADS: "" });
+  const vdp = vdpPair?.[0] ?? null;
   const ot = runJob("ot", runs, one);
   const otc = runJob("ot-clustered", runs, one);
   const b = process.env.MARBLE_BENCH_SKIP_B ? null : runJob("b", 1);
@@ -110,6 +124,13 @@ export function printWholeJobTable(): boolean {
     console.log(`| bench (b): 30k points 5-D, 120 epochs, whole process (test loss ${Number(b[0].testLoss).toFixed(4)}, ${b[0].kernelThreads} kernel threads) | ${fmt(wall, 1)} s wall, ${fmt(med(b, "cpuS"), 1)} s CPU | ≤ 30 s wall | ${wall <= 30 ? "met" : "not met"} |`);
   } else {
     console.log("| bench (b): 30k points 5-D, 120 epochs | not measured (MARBLE_BENCH_SKIP_B set) | ≤ 30 s wall | — |");
+  }
+  if (vdpPair) {
+    const [a, b] = vdpPair;
+    const ratio = median(a.map((r, i) => Number(b[i].wallS) / Number(r.wallS)));
+    console.log(`| default kernel threads against one, van der Pol job (${b[0].kernelThreads} threads at the end of the last run), wall, median of pairwise ratios | ${fmt(ratio)} (${fmt(med(b, "wallS"))} s against ${fmt(med(a, "wallS"))} s; fit ${fmt(med(b, "fitS"))} s against ${fmt(med(a, "fitS"))} s) | ≤ 1 | ${ratio <= 1 ? "met" : "not met"} |`);
+  } else {
+    console.log("| default kernel threads against one, van der Pol job | FAILED | ≤ 1 | — |");
   }
   const full = process.env.MARBLE_BENCH_FULL_REPRODUCTION_S;
   console.log(`| full reproduction, \`npm run reproduce -- --full\` | ${full ? `${(Number(full) / 60).toFixed(0)} min (MARBLE_BENCH_FULL_REPRODUCTION_S)` : "not measured here (hours; run it and pass its seconds in MARBLE_BENCH_FULL_REPRODUCTION_S)"} | ≤ 60 min | ${full ? (Number(full) <= 3600 ? "met" : "not met") : "—"} |`);

@@ -1,15 +1,22 @@
 /**
  * A second thread for the SIMD kernels: it instantiates the same module on the same shared
- * WebAssembly memory and runs one half of a row-split kernel call while the calling thread runs
- * the other half (see SimdKernels). Rows are independent in every kernel split this way, and
- * each row's sums run in the same order whichever thread computes it, so results are bitwise
- * those of a single thread.
+ * WebAssembly memory and shares the rows of a kernel call with the calling thread (see
+ * SimdKernels). Rows are independent in every kernel split this way, and each row's sums run in
+ * the same order whichever thread computes it, so results are bitwise those of a single thread.
  *
- * Why a spinning handshake rather than messages: the calls last tens to hundreds of
+ * A call is posted as a few chunks of rows, and each thread claims the next unclaimed chunk
+ * (compare-and-swap on a shared ticket) until none is left. Why claiming rather than a fixed half
+ * for each thread: on a busy machine the helper may be descheduled or asleep when a call is
+ * posted, and with a fixed half the calling thread waited for it, a whole scheduler time slice
+ * for a call of tens of microseconds, which made two threads measure slower than one. Now the
+ * calling thread takes every chunk the helper has not started, and waits at most for the one
+ * chunk the helper is running; a helper that is late only takes less of the work.
+ *
+ * Why a shared control block rather than messages: the calls last tens to hundreds of
  * microseconds (a 192-row product of a training batch), so a message round trip through the
- * event loop would cost more than it saves. Calls are posted through a small shared control
- * block; each side spins briefly on it before sleeping in Atomics.wait, so a burst of calls
- * within a training step runs without waking a sleeping thread each time.
+ * event loop would cost more than it saves. The helper polls the block briefly after each call
+ * (the calls of a training step come a fraction of a millisecond apart) and then sleeps in
+ * Atomics.wait; the calling thread never waits for it to wake.
  *
  * One helper serves every kernel instance (each has its own memory); instances register with it
  * once. Set MARBLE_THREADS=1 in the environment (or call `setKernelThreads(1)`) to keep all
@@ -23,18 +30,21 @@ import { MachineLoadMonitor } from "./machine-load.js";
 export const HELPER_KERNELS = ["gemm", "gatherExpansion", "derivativeShared"] as const;
 export type HelperKernel = (typeof HELPER_KERNELS)[number];
 
-// control block (Int32 slots)
-const POSTED = 0, DONE = 1, OP = 2, INSTANCE = 3, STATUS = 4;
+// control block (Int32 slots). Tickets (NEXT, DONE, START) count chunks over the helper's whole
+// life and wrap around; they are compared through differences, so the wrap is harmless.
+const POSTED = 0, DONE = 1, OP = 2, INSTANCE = 3, STATUS = 4, NEXT = 5, START = 6, COUNT = 7;
 const OP_REGISTER = -1;
-/** Arguments of the widest kernel (gemm); every call passes this many, the extra ones are ignored. */
+/** Arguments of the widest kernel (gemm); every chunk passes this many, the extra ones are ignored. */
 const MAX_ARGS = 11;
+/** Chunks of one call at most. */
+export const MAX_CHUNKS = 8;
 /**
  * How long the helper keeps polling for the next call before it sleeps. The calls of a training
- * step come a fraction of a millisecond apart; waking a sleeping thread costs tens of
- * microseconds each time, which measured as much as the split saves.
+ * step come a fraction of a millisecond apart; a sleeping helper takes tens of microseconds to
+ * wake, by when the calling thread has done most of a call alone.
  */
-const HELPER_SPIN_MS = 2;
-/** Polls before the calling thread sleeps while the helper finishes its half. */
+const HELPER_SPIN_MS = 1;
+/** Polls before the calling thread sleeps while the helper finishes the chunk it is running. */
 const CALLER_SPINS = 20000;
 
 // The worker's whole program. It never touches the event loop: everything arrives through the
@@ -54,26 +64,36 @@ for (;;) {
       since = performance.now();
     }
   }
-  seen = Atomics.load(ctl, ${POSTED});
-  const op = ctl[${OP}];
-  let status = 0;
-  try {
-    if (op === ${OP_REGISTER}) {
-      const { module, memory } = receiveMessageOnPort(port).message;
-      instances.push(new WebAssembly.Instance(module, { env: { memory } }).exports);
-    } else {
-      // a WebAssembly export ignores arguments beyond its own
-      const a = args;
-      instances[ctl[${INSTANCE}]][names[op]](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+  // an odd number: the calling thread is writing the next call; read it whole, or again
+  const posted = Atomics.load(ctl, ${POSTED});
+  if (posted & 1) continue;
+  const op = ctl[${OP}], start = ctl[${START}], count = ctl[${COUNT}], instance = ctl[${INSTANCE}];
+  if (Atomics.load(ctl, ${POSTED}) !== posted) continue;
+  seen = posted;
+  const f = op === ${OP_REGISTER} ? null : instances[instance][names[op]];
+  for (;;) {
+    const t = Atomics.load(ctl, ${NEXT}), i = (t - start) | 0;
+    if (i < 0 || i >= count) break;
+    if (Atomics.compareExchange(ctl, ${NEXT}, t, (t + 1) | 0) !== t) continue;
+    try {
+      if (f === null) {
+        const { module, memory } = receiveMessageOnPort(port).message;
+        instances.push(new WebAssembly.Instance(module, { env: { memory } }).exports);
+      } else {
+        // a WebAssembly export ignores arguments beyond its own
+        const o = i * ${MAX_ARGS}, a = args;
+        f(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8], a[o + 9], a[o + 10]);
+      }
+    } catch {
+      Atomics.store(ctl, ${STATUS}, 1);
     }
-  } catch {
-    status = 1;
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});
   }
-  ctl[${STATUS}] = status;
-  Atomics.store(ctl, ${DONE}, seen);
-  Atomics.notify(ctl, ${DONE});
 }
 `;
+
+type KernelFunction = (...args: number[]) => void;
 
 export class KernelHelper {
   private readonly worker: Worker;
@@ -81,11 +101,12 @@ export class KernelHelper {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private seq = 0;
-  private busy = false;
   private instances = 0;
+  /** Calls shared with this helper so far (for tests and profiling). */
+  sharedCalls = 0;
 
   constructor() {
-    const control = new SharedArrayBuffer(64), argBuffer = new SharedArrayBuffer(8 * MAX_ARGS);
+    const control = new SharedArrayBuffer(64), argBuffer = new SharedArrayBuffer(8 * MAX_ARGS * MAX_CHUNKS);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.ctl = new Int32Array(control);
@@ -100,45 +121,83 @@ export class KernelHelper {
     this.port.unref();
   }
 
+  /** Stops the helper thread (calls after this run wholly on the calling thread). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   /** Instantiates `module` on `memory` (shared) in the helper; returns the instance's number. */
   register(module: object, memory: object): number {
     this.port.postMessage({ module, memory });
-    this.post(OP_REGISTER, 0, []);
-    this.join();
+    // one chunk that only the helper can run: this thread does not claim it
+    const start = this.post(OP_REGISTER, 0, 1);
+    this.finish(start, 1);
     return this.instances++;
   }
 
-  /** Starts `kernel(...args)` on the helper; `join` waits for it. One call at a time. */
-  start(instance: number, kernel: HelperKernel, args: readonly number[]): void {
-    this.post(HELPER_KERNELS.indexOf(kernel), instance, args);
+  /**
+   * Runs `kernel` (`own` is the same kernel in this thread) once for each argument list in
+   * `chunks`, shared with the helper: this thread claims chunks until none is left, then waits
+   * for the one the helper may still be running. The chunks must not write what another reads.
+   * Throws if a chunk failed here or in the helper, after every started chunk has ended.
+   */
+  run(instance: number, kernel: HelperKernel, own: KernelFunction, chunks: readonly (readonly number[])[]): void {
+    if (chunks.length > MAX_CHUNKS) throw new RangeError(`KernelHelper: at most ${MAX_CHUNKS} chunks`);
+    chunks.forEach((c, i) => {
+      if (c.length > MAX_ARGS) throw new RangeError(`KernelHelper: at most ${MAX_ARGS} arguments`);
+      this.args.set(c, i * MAX_ARGS);
+    });
+    const count = chunks.length, start = this.post(HELPER_KERNELS.indexOf(kernel), instance, count);
+    this.sharedCalls++;
+    let failure: unknown = null;
+    for (;;) {
+      const t = Atomics.load(this.ctl, NEXT), i = (t - start) | 0;
+      if (i >= count) break;
+      if (Atomics.compareExchange(this.ctl, NEXT, t, (t + 1) | 0) !== t) continue;
+      // after a failure the rest is claimed but not run, so the call ends as soon as it can
+      if (failure === null) {
+        try {
+          own(...chunks[i]);
+        } catch (e) {
+          failure = e;
+        }
+      }
+      Atomics.add(this.ctl, DONE, 1);
+    }
+    this.finish(start, count);
+    if (failure !== null) throw failure;
   }
 
-  private post(op: number, instance: number, args: readonly number[]): void {
-    if (this.busy) throw new Error("KernelHelper: a call is already running; join it first");
-    if (args.length > MAX_ARGS) throw new RangeError(`KernelHelper: at most ${MAX_ARGS} arguments`);
-    this.args.set(args);
+  /** Posts a call of `count` chunks; returns its first ticket. The previous call has finished. */
+  private post(op: number, instance: number, count: number): number {
+    const start = Atomics.load(this.ctl, DONE);
+    // odd while the call is written, even once it is whole (the helper rereads until it is)
+    Atomics.store(this.ctl, POSTED, (this.seq = (this.seq + 1) | 0));
     this.ctl[OP] = op;
     this.ctl[INSTANCE] = instance;
-    this.busy = true;
-    Atomics.store(this.ctl, POSTED, ++this.seq);
+    this.ctl[START] = start;
+    this.ctl[COUNT] = count;
+    this.ctl[STATUS] = 0;
+    // the chunks' tickets are start … start + count − 1: the helper may claim them from now on
+    Atomics.store(this.ctl, NEXT, start);
+    Atomics.store(this.ctl, POSTED, (this.seq = (this.seq + 1) | 0));
     Atomics.notify(this.ctl, POSTED);
+    return start;
   }
 
-  /** Waits for the running call; throws if it failed in the helper. */
-  join(): void {
-    if (!this.busy) return;
+  /** Waits until all `count` chunks from ticket `start` have ended; throws if one failed in the helper. */
+  private finish(start: number, count: number): void {
     let n = 0;
     const started = Date.now();
     for (;;) {
       const done = Atomics.load(this.ctl, DONE);
-      if (done === this.seq) break;
+      if (((done - start) | 0) >= count) break;
       if (++n > CALLER_SPINS) {
         Atomics.wait(this.ctl, DONE, done, 1000);
         // a helper that died (killed from outside) would otherwise leave this thread waiting forever
         if (Date.now() - started > 600_000) throw new Error("KernelHelper: the helper thread did not answer within 10 minutes");
       }
     }
-    this.busy = false;
     if (this.ctl[STATUS] !== 0) throw new Error("KernelHelper: the kernel call failed in the helper thread");
   }
 }

@@ -5,8 +5,11 @@
  * a loaded 2-core machine). This monitor compares the machine's busy CPU time (/proc/stat) with
  * this process's own (process.cpuUsage, all threads) over windows of about half a second: when
  * other processes used more than OTHERS_BUSY of a core, the kernels run on one thread until they
- * drop below OTHERS_IDLE again (hysteresis, so the choice does not flap). Where /proc/stat is
- * unreadable the monitor always answers "not busy".
+ * drop below OTHERS_IDLE again (hysteresis, so the choice does not flap). Until the first window
+ * is complete the answer comes from the one-minute load average (/proc/loadavg): above
+ * LOADAVG_BUSY runnable threads the helper waits, so a job started on a crowded machine does not
+ * begin with half a second of two threads competing. Where /proc/stat is unreadable the monitor
+ * always answers "not busy".
  */
 import { readFileSync } from "node:fs";
 
@@ -15,6 +18,8 @@ export const OTHERS_BUSY = 0.5;
 /** ...and below which it comes back. */
 export const OTHERS_IDLE = 0.25;
 const WINDOW_MS = 500;
+/** One-minute load average above which the first window starts as busy. */
+export const LOADAVG_BUSY = 1.5;
 
 /** Busy CPU time of the whole machine in seconds (user + nice + system + irq + softirq + steal), or null. */
 export function machineBusySeconds(stat = readProcStat()): number | null {
@@ -28,9 +33,19 @@ export function machineBusySeconds(stat = readProcStat()): number | null {
   return (user + nice + system + irq + softirq + steal) / 100;
 }
 
+/** The one-minute load average from /proc/loadavg's text, or null. */
+export function loadAverage(text = readProc("/proc/loadavg")): number | null {
+  const v = text === null ? NaN : Number(text.split(" ", 1)[0]);
+  return Number.isFinite(v) ? v : null;
+}
+
 function readProcStat(): string | null {
+  return readProc("/proc/stat");
+}
+
+function readProc(path: string): string | null {
   try {
-    return readFileSync("/proc/stat", "latin1");
+    return readFileSync(path, "latin1");
   } catch {
     return null;
   }
@@ -59,14 +74,17 @@ export class MachineLoadMonitor {
       return (u.user + u.system) / 1e6;
     },
     private readonly now: () => number = () => performance.now(),
-  ) {}
+    loadAvg: () => number | null = () => loadAverage(),
+  ) {
+    this.busy = (loadAvg() ?? 0) > LOADAVG_BUSY;
+  }
 
   /** True while other processes keep a core busy; re-measured at most every half second. */
   othersAreBusy(): boolean {
     const t = this.now();
     if (this.lastMachine !== null && t - this.lastWall < WINDOW_MS) return this.busy;
     const m = this.machine();
-    if (m === null) return false;
+    if (m === null) return (this.busy = false);
     const o = this.own();
     if (this.lastMachine !== null) {
       const wall = (t - this.lastWall) / 1000;

@@ -17,8 +17,8 @@
  * bitwise reproducible on a given machine.
  *
  * The module (compiled from asm/kernels.ts, embedded as base64) is instantiated synchronously on
- * first use with a shared memory that grows as needed; large calls are split by rows with a
- * helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way.
+ * first use with a shared memory that grows as needed; large calls are shared by chunks of rows
+ * with a helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way.
  * Where WebAssembly SIMD is unavailable `simdKernels()` returns null and says why once; callers
  * fall back to the float64 loops.
  */
@@ -80,14 +80,38 @@ const PAGE = 65536;
 /** The module's memory is shared (so a helper thread can work on it) and may grow to 4 GiB. */
 const MAX_PAGES = 65536;
 
-// Work below which a call stays on one thread (the handshake costs a few microseconds).
-const SPLIT_MIN_MACS = 100_000;
-const SPLIT_MIN_GATHER_ROWS = 32;
-const SPLIT_MIN_DERIVATIVE_ROWS = 256;
+/**
+ * Work (multiply-adds, or row·term products for the gathers and derivative steps) of the
+ * smallest chunk handed over: about 25 µs of one core. Calls smaller than two such chunks stay
+ * on the calling thread. Why this large: posting a call, claiming chunks and moving rows between
+ * the cores' caches cost a few microseconds, and on a busy machine a helper preempted inside a
+ * chunk holds the call up until it runs again. On the van der Pol job (products of 150k–250k
+ * multiply-adds) sharing such calls cost 9% more CPU than one thread on a loaded machine and
+ * saved little wall time. So the small problems (the toy fields, van der Pol) train wholly on
+ * the calling thread, and the helper starts only for problems whose calls are large (bench (b):
+ * 3 M multiply-adds per product).
+ */
+const CHUNK_MIN_WORK = 250_000;
+/** Chunks of a large call: more than two, so that a late helper still takes part of the work. */
+const CHUNKS = 4;
 
-/** Where to split `rows` between the helper (rows before) and the caller: a multiple of 4, or 0 for no split. */
-function splitPoint(rows: number): number {
-  return rows >= 8 ? (rows >> 3) << 2 : 0;
+/**
+ * Row boundaries of the chunks of a call of `rows` rows and `work` in all: the first row of each
+ * chunk and `rows` at the end; chunk boundaries fall on multiples of 4 (the product kernel's row
+ * block). A single chunk (no split) when the call is small.
+ */
+export function chunkRows(rows: number, work: number): number[] {
+  const chunks = Math.min(CHUNKS, Math.floor(work / CHUNK_MIN_WORK), rows >> 2);
+  if (chunks < 2) return [0, rows];
+  const step = (Math.ceil(rows / chunks) + 3) & ~3;
+  const bounds = [0];
+  for (let r = step; r < rows; r += step) bounds.push(r);
+  bounds.push(rows);
+  return bounds;
+}
+
+function work(args: GemmArgs): number {
+  return args[0] * args[1] * args[2];
 }
 
 function pad4(n: number): number {
@@ -165,34 +189,41 @@ export class SimdKernels {
     return h;
   }
 
-  /** Runs `kernel` on the helper with `helperArgs` while `own` runs here; returns once both are done. */
-  private together(h: KernelHelper, kernel: HelperKernel, helperArgs: readonly number[], own: () => void): void {
-    h.start(this.helperInstance, kernel, helperArgs);
-    try {
-      own();
-    } finally {
-      h.join();
-    }
-  }
-
   /**
    * Runs `kernel` (`f` here, by name in the helper) over `rows` independent rows, `part(from,
-   * count)` giving its arguments for rows [from, from + count); `large` calls are split with the
-   * helper thread.
+   * count)` giving its arguments for rows [from, from + count); calls of more than two chunks'
+   * `work` are shared with the helper thread chunk by chunk.
    */
   private byRows<A extends number[]>(
-    kernel: HelperKernel, f: (...args: A) => void, rows: number, large: boolean, part: (from: number, count: number) => A,
+    kernel: HelperKernel, f: (...args: A) => void, rows: number, work: number, part: (from: number, count: number) => A,
   ): void {
-    const r0 = large ? splitPoint(rows) : 0;
-    const h = r0 > 0 ? this.helper() : null;
-    if (h) this.together(h, kernel, part(0, r0), () => f(...part(r0, rows - r0)));
-    else f(...part(0, rows));
+    const bounds = chunkRows(rows, work);
+    const h = bounds.length > 2 ? this.helper() : null;
+    if (!h) {
+      f(...part(0, rows));
+      return;
+    }
+    const chunks: A[] = [];
+    for (let c = 0; c + 1 < bounds.length; c++) chunks.push(part(bounds[c], bounds[c + 1] - bounds[c]));
+    h.run(this.helperInstance, kernel, f as (...args: number[]) => void, chunks);
   }
 
-  /** The product kernel, its rows split with the helper thread when the product is large enough. */
-  private product(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
-    this.byRows<GemmArgs>("gemm", this.gemm, M, M * N * K >= SPLIT_MIN_MACS, (from, count) =>
+  /** The product kernel, its rows shared with the helper thread when the product is large enough. */
+  private product(...args: GemmArgs): void {
+    const [M, N, K, a, sam, sak, b, ldb, c, ldc, bias] = args;
+    this.byRows<GemmArgs>("gemm", this.gemm, M, M * N * K, (from, count) =>
       [count, N, K, a + 4 * from * sam, sam, sak, b, ldb, c + 4 * from * ldc, ldc, bias]);
+  }
+
+  /** A product's chunks of rows (the arguments of each), one when it is small. */
+  private productChunks(args: GemmArgs): GemmArgs[] {
+    const [M, N, K, a, sam, sak, b, ldb, c, ldc, bias] = args;
+    const bounds = chunkRows(M, M * N * K), chunks: GemmArgs[] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const from = bounds[i];
+      chunks.push([bounds[i + 1] - from, N, K, a + 4 * from * sam, sam, sak, b, ldb, c + 4 * from * ldc, ldc, bias]);
+    }
+    return chunks;
   }
 
   /** Writes a rows × cols float64 block into float32 rows of stride `ld` at byte offset `at`. */
@@ -287,7 +318,7 @@ export class SimdKernels {
     new Float64Array(buf, pf, rows * cols).set(field.subarray(0, rows * cols));
     // a part reads rowPtr from its first row on (entries keep their absolute indices)
     const rowBytes = 8 * cols * m, pinned = pin;
-    this.byRows<Parameters<DerivativeShared>>("derivativeShared", this.derivative, rows, rows >= SPLIT_MIN_DERIVATIVE_ROWS, (from, count) =>
+    this.byRows<Parameters<DerivativeShared>>("derivativeShared", this.derivative, rows, nnz * cols * m, (from, count) =>
       [count, cols, m, nnz, pinned.rowPtr + 4 * from, pinned.colIdx, pinned.vals, pf, po + from * rowBytes, pa]);
     const result = new Float64Array(buf, po, rows * cols * m);
     if (out && out.length === result.length) {
@@ -319,23 +350,24 @@ export class SimdKernels {
    * The raw product on byte offsets into this instance's memory (16-byte aligned B, C and bias;
    * N, ldb, ldc multiples of 4): C (M × N) = A B (+ bias), A read through the strides sam, sak.
    */
-  gemmAt(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
-    this.product(M, N, K, a, sam, sak, b, ldb, c, ldc, bias);
+  gemmAt(...args: GemmArgs): void {
+    this.product(...args);
   }
 
   /**
-   * Two independent products (arguments as `gemmAt`, neither writing what the other reads): the
-   * helper thread computes the first whole while this thread computes the second, one handshake
-   * for both. The backward pass's weight and input gradients are such a pair of equal size.
+   * Two independent products (arguments as `gemmAt`, neither writing what the other reads) in
+   * one call shared with the helper thread, the chunks of both together: one handshake for the
+   * backward pass's weight and input gradients.
    */
   gemmPairAt(first: GemmArgs, second: GemmArgs): void {
-    const h = first[0] * first[1] * first[2] >= SPLIT_MIN_MACS && second[0] * second[1] * second[2] >= SPLIT_MIN_MACS ? this.helper() : null;
+    const chunks = [...this.productChunks(first), ...this.productChunks(second)];
+    const h = chunks.length > 2 || (chunks.length === 2 && Math.min(work(first), work(second)) >= CHUNK_MIN_WORK) ? this.helper() : null;
     if (!h) {
-      this.product(...first);
-      this.product(...second);
+      this.gemm(...first);
+      this.gemm(...second);
       return;
     }
-    this.together(h, "gemm", first, () => this.gemm(...second));
+    h.run(this.helperInstance, "gemm", this.gemm as (...args: number[]) => void, chunks);
   }
 
   /**
@@ -374,7 +406,7 @@ export class SimdKernels {
     new Float64Array(buf, pcv, J).set(cv.subarray(0, J));
     new Float64Array(buf, pcd, J).set(cd.subarray(0, J));
     const rowBytes = 8 * C;
-    this.byRows<Parameters<GatherExpansion>>("gatherExpansion", this.gatherTerms, rows, rows >= SPLIT_MIN_GATHER_ROWS, (from, count) =>
+    this.byRows<Parameters<GatherExpansion>>("gatherExpansion", this.gatherTerms, rows, rows * J * C * (wantTangent ? 2 : 1), (from, count) =>
       [count, pn + 4 * from, J, C, 0, pcv, pcd, pv + from * rowBytes, wantTangent ? pt + from * rowBytes : 0]);
     if (out && out.value.length === rows * C && (!wantTangent || out.tangent?.length === rows * C)) {
       out.value.set(new Float64Array(buf, pv, rows * C));

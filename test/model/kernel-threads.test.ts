@@ -4,13 +4,16 @@ import assert from "node:assert/strict";
 import { Random, SparseMatrix } from "../../src/core/index.js";
 import { derivativeStep } from "../../src/model/gradient.js";
 import { GradientFeatures } from "../../src/model/gradient.js";
-import { ExpandedFeatures } from "../../src/model/features.js";
+import { EXPANSION_TERMS, ExpandedFeatures } from "../../src/model/features.js";
 import { ScalarDiffusion } from "../../src/model/diffusion.js";
 import { Marble } from "../../src/model/index.js";
-import { createSimdKernels, simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
-import { kernelHelper, setKernelThreads } from "../../src/kernels/helper-thread.js";
+import { chunkRows, createSimdKernels, simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
+import { KernelHelper, kernelHelper, setKernelThreads } from "../../src/kernels/helper-thread.js";
+import { KERNELS_WASM_BASE64 } from "../../src/kernels/kernels-wasm.js";
 import { buildToyDataset, toyFields } from "./toy-data.js";
 import { randomArray } from "./fd.js";
+
+const pad4 = (n: number) => (n + 3) & ~3;
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -43,8 +46,9 @@ test("kernel threads: the helper starts where two cores are available", () => {
 test("kernel threads: split products (forward, weight and input gradients) equal one thread bit for bit", () => {
   const simd = simdKernels()!;
   const rng = new Random(11);
-  // 192 × 155 → 100 splits 96/96; 101 rows and 100 outputs split off the multiple-of-4 boundary
-  for (const [rows, nIn, nOut] of [[192, 155, 100], [101, 64, 100], [192, 100, 20]]) {
+  // 192 × 155 → 100: four chunks of 48 rows; 101 rows and 100 outputs: a last chunk off the multiple-of-4 boundary
+  for (const [rows, nIn, nOut] of [[192, 155, 100], [101, 64, 100], [101, 100, 100]]) {
+    assert.ok(chunkRows(rows, rows * pad4(nIn) * pad4(nOut)).length > 2, `${rows}×${nIn}→${nOut} is shared`);
     const x = randomArray(rows * nIn, rng), w = randomArray(nOut * nIn, rng), b = randomArray(nOut, rng), gy = randomArray(rows * nOut, rng);
     const [one, two] = bothWays(() => {
       const y = simd.forward(x, rows, nIn, nOut, w, b);
@@ -60,7 +64,8 @@ test("kernel threads: split products (forward, weight and input gradients) equal
 
 test("kernel threads: the split derivative step equals one thread bit for bit", () => {
   const rng = new Random(12);
-  const rows = 1001, deg = 7, m = 3, cols = 9;
+  const rows = 4001, deg = 7, m = 3, cols = 9;
+  assert.ok(chunkRows(rows, rows * deg * cols * m).length > 2, "the step is shared");
   const rowPtr = new Int32Array(rows + 1), colIdx = new Int32Array(rows * deg);
   for (let i = 0; i < rows; i++) {
     rowPtr[i + 1] = (i + 1) * deg;
@@ -77,8 +82,9 @@ test("kernel threads: split expansion gathers equal one thread bit for bit", () 
   const grad = new GradientFeatures(data.kernels, data.numNodes, data.x.cols, { order: 2, includeSelf: true, vecNorm: false });
   const features = new ExpandedFeatures(grad, data.x, new ScalarDiffusion(data.diffusion), data.laplacian, 1e-7, { storage: "float32", simd: true });
   const rng = new Random(13);
-  // 193 rows: the helper takes 96, this thread 97 (four, two and one at a time)
-  const nodes = Int32Array.from({ length: 193 }, () => rng.int(data.numNodes));
+  // 4,001 rows: a last chunk off the multiple-of-4 boundary
+  const nodes = Int32Array.from({ length: 4001 }, () => rng.int(data.numNodes));
+  assert.ok(chunkRows(nodes.length, nodes.length * EXPANSION_TERMS * features.channels).length > 2, "the gather is shared");
   for (const t of [0.05, 0.3]) {
     const [one, two] = bothWays(() => {
       const r = features.gather(nodes, t, true);
@@ -90,9 +96,10 @@ test("kernel threads: split expansion gathers equal one thread bit for bit", () 
 });
 
 test("kernel threads: a fit gives the same embedding with one or two threads", async () => {
+  // 256 hidden channels: the training products (192 × 16 × 256) are shared
   const fit = async () => {
     const data = buildToyDataset(toyFields(300, 2), { k: 10, seed: 1 });
-    const model = new Marble(data, { epochs: 3, order: 2, diffusion: true, hiddenChannels: [64], outChannels: 4, dropout: 0.1, seed: 4 });
+    const model = new Marble(data, { epochs: 3, order: 2, diffusion: true, hiddenChannels: [256], outChannels: 4, dropout: 0.1, seed: 4 });
     await model.fit(data);
     return model.transform(data).data;
   };
@@ -100,7 +107,9 @@ test("kernel threads: a fit gives the same embedding with one or two threads", a
   try {
     const one = await fit();
     setKernelThreads(2);
+    const before = kernelHelper()!.sharedCalls;
     const two = await fit();
+    assert.ok(kernelHelper()!.sharedCalls > before + 20, `${kernelHelper()!.sharedCalls - before} shared calls: the fit's products were not shared with the helper`);
     assert.ok(sameBits(one, two));
   } finally {
     setKernelThreads(previous as 1 | 2);
@@ -111,8 +120,8 @@ test("kernel threads: a call failing in the helper throws here, and later calls 
   const own = createSimdKernels()!;
   const previous = setKernelThreads(2);
   try {
-    // A far beyond the memory: both halves trap, and the helper's failure is reported
-    assert.throws(() => own.gemmAt(64, 64, 64, 2 ** 31, 64, 1, 0, 64, 0, 64, 0), /helper thread/);
+    // A far beyond the memory: every chunk traps, in whichever thread claimed it
+    assert.throws(() => own.gemmAt(64, 64, 64, 2 ** 31, 64, 1, 0, 64, 0, 64, 0), /helper thread|out of bounds/);
     const rng = new Random(14);
     const x = randomArray(64 * 40, rng), w = randomArray(32 * 40, rng);
     const [one, two] = bothWays(() => own.forward(x, 64, 40, 32, w, null));
@@ -120,4 +129,65 @@ test("kernel threads: a call failing in the helper throws here, and later calls 
   } finally {
     setKernelThreads(previous as 1 | 2);
   }
+});
+
+/** A helper of its own with one instance of the kernels on a fresh shared memory. */
+function ownHelper(): { helper: KernelHelper; instance: number; gemm: (...args: number[]) => void; f32: Float32Array } {
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Memory: new (d: object) => { buffer: ArrayBuffer }; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+  const module = new wasm.Module(Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64")));
+  const memory = new wasm.Memory({ initial: 4, maximum: 64, shared: true });
+  const helper = new KernelHelper();
+  const instance = helper.register(module, memory);
+  const gemm = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void;
+  return { helper, instance, gemm, f32: new Float32Array(memory.buffer) };
+}
+
+/** Blocks this thread for `ms` (the helper meanwhile claims what is left of a call). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+test("kernel threads: a chunk failing in the helper throws here once every chunk has ended", () => {
+  const { helper, instance, gemm } = ownHelper();
+  const bad = [8, 8, 8, 2 ** 31, 8, 1, 0, 8, 0, 8, 0];
+  let ownChunks = 0;
+  // this thread runs nothing: a chunk it claims holds it for 2 s, by when the helper has
+  // claimed the other (or both) and trapped
+  assert.throws(() => helper.run(instance, "gemm", () => {
+    ownChunks++;
+    pause(2000);
+  }, [bad, bad]), /failed in the helper thread/);
+  assert.ok(ownChunks <= 1, "the helper ran a chunk");
+  // the next call on the same helper works
+  let n = 0;
+  helper.run(instance, "gemm", (...a) => {
+    n++;
+    gemm(...a);
+  }, [[4, 8, 8, 0, 8, 1, 0, 8, 512, 8, 0]]);
+  assert.ok(n <= 1);
+});
+
+test("kernel threads: the calling thread takes every chunk the helper has not started, so a stopped helper delays nothing", async () => {
+  const { helper, instance, gemm, f32 } = ownHelper();
+  const rng = new Random(15);
+  // C (64 × 8) = A (64 × 8) B (8 × 8): A at float 0, B at 1024, C at 2048 (chunks of 8 rows) and 4096 (whole)
+  for (let i = 0; i < 1024 + 64; i++) f32[i] = rng.normal();
+  const chunks = Array.from({ length: 8 }, (_, c) => [8, 8, 8, 4 * c * 8 * 8, 8, 1, 4 * 1024, 8, 4 * (2048 + c * 8 * 8), 8, 0]);
+  gemm(64, 8, 8, 0, 8, 1, 4 * 1024, 8, 4 * 4096, 8, 0);
+  const expected = f32.slice(4096, 4096 + 64 * 8);
+  // shared with a running helper
+  helper.run(instance, "gemm", gemm, chunks);
+  assert.ok(sameBits(f32.slice(2048, 2048 + 64 * 8), expected));
+  // with the helper gone (as if descheduled for good) the call ends at once, all chunks done here
+  await helper.close();
+  f32.fill(0, 2048, 2048 + 64 * 8);
+  let ownChunks = 0;
+  const t0 = performance.now();
+  helper.run(instance, "gemm", (...a) => {
+    ownChunks++;
+    gemm(...a);
+  }, chunks);
+  assert.ok(performance.now() - t0 < 1000, "waited for the helper");
+  assert.equal(ownChunks, 8);
+  assert.ok(sameBits(f32.slice(2048, 2048 + 64 * 8), expected));
 });
