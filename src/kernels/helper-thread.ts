@@ -231,6 +231,14 @@ export function setKernelThreads(n: 1 | 2): number {
   return previous;
 }
 
+/**
+ * Whether other work may use a second thread now: two kernel threads allowed and, on a 2-core
+ * machine under the default setting, the second core not kept busy by other processes.
+ */
+export function secondThreadAvailable(): boolean {
+  return kernelThreads() >= 2 && !load?.othersAreBusy();
+}
+
 /** The shared helper, started on first use, or null when kernels run on one thread. */
 export function kernelHelper(): KernelHelper | null {
   if (kernelThreads() < 2) return null;

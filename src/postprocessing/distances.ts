@@ -7,6 +7,8 @@ import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { toMatrix, withDefaults, checkInteger, ValidationError, assertFinite } from "../core/validate.js";
 import { transportSimplex } from "./emd.js";
 import { cluster } from "./kmeans.js";
+import { uniformCloudEmd } from "./cloud-emd.js";
+import { cloudPairDistances } from "./cloud-pairs.js";
 
 export interface EmdResult {
   /** The optimal transport cost Σ P_ij C_ij. */
@@ -112,16 +114,15 @@ export function distributionDistances(
           `needs a ${sizes[0]} × ${sizes[1]} cost matrix (limit ${MAX_PAIRS / 1e6}M entries). Pass nClusters (compare cluster histograms) or subsample the conditions.`,
       );
     }
-    // Each condition's points gathered once, contiguous; one cost buffer serves every pair.
+    // Each condition's points gathered once, contiguous; the pairs are independent problems.
     const points = members.map((rows) => X.selectRows(rows).data);
-    const buffer = new Float64Array(sizes[0] * sizes[1]);
-    for (let s = 0; s < nc; s++) {
-      for (let t = s + 1; t < nc; t++) {
-        const v = uniformCloudEmd(points[s], members[s].length, points[t], members[t].length, d, buffer);
-        dist.set(s, t, v);
-        dist.set(t, s, v);
-      }
-    }
+    const pairs: [number, number][] = [];
+    for (let s = 0; s < nc; s++) for (let t = s + 1; t < nc; t++) pairs.push([s, t]);
+    const pairEmd = cloudPairDistances(points, members.map((m) => m.length), d, pairs).distances;
+    pairs.forEach(([s, t], p) => {
+      dist.set(s, t, pairEmd[p]);
+      dist.set(t, s, pairEmd[p]);
+    });
     return { dist, conditions: values };
   }
 
@@ -200,24 +201,4 @@ export function pointCloudEmd(X: Matrix, rowsA: ArrayLike<number>, rowsB: ArrayL
     );
   }
   return uniformCloudEmd(X.selectRows(rowsA).data, n1, X.selectRows(rowsB).data, n2, d, new Float64Array(n1 * n2));
-}
-
-/** EMD between packed point sets xa (n1 points) and xb (n2 points) with uniform weights; `buffer` holds the cost matrix. */
-function uniformCloudEmd(xa: Float64Array, n1: number, xb: Float64Array, n2: number, d: number, buffer: Float64Array): number {
-  const cost = buffer.length === n1 * n2 ? buffer : buffer.subarray(0, n1 * n2);
-  for (let r = 0; r < n1; r++) {
-    const base = r * d, row = r * n2;
-    for (let c = 0; c < n2; c++) {
-      const other = c * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const t = xa[base + j] - xb[other + j];
-        s += t * t;
-      }
-      cost[row + c] = Math.sqrt(s);
-    }
-  }
-  // Each source sends n2 units and each sink receives n1: integer flows, total n1·n2.
-  const res = transportSimplex(new Float64Array(n1).fill(n2), new Float64Array(n2).fill(n1), cost);
-  return res.cost / (n1 * n2);
 }
