@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -39,10 +39,10 @@ function probe(env: Record<string, string | undefined>) {
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as { logs: string[]; conf: string | null; node: string | null; second: Record<string, string> | null };
 }
 
-const alive = (pid: number) => {
+/** Whether pid is still the named daemon (a zombie awaiting its reaper has no command line; pids get reused). */
+const stillRuns = (pid: number, name: string) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0].endsWith(name);
   } catch {
     return false;
   }
@@ -61,11 +61,14 @@ test("MARBLE_EXECUTOR=slurm with no cluster answering: a single-node cluster is 
     assert.ok(out.logs.some((m) => m.includes(`the sweeps are submitted to the cluster of SLURM_CONF=${out.conf}`)), out.logs.join("\n"));
     assert.deepEqual(out.second, {}, "a cluster that answers is used as it is");
     const up = out.logs.find((m) => m.startsWith("single-node Slurm up"))!;
-    const pids = [...up.matchAll(/(munged|slurmctld|slurmd) (\d+)/g)].map((m) => Number(m[2]));
-    assert.equal(pids.length, 3, up);
+    const daemons = [...up.matchAll(/(munged|slurmctld|slurmd) (\d+)/g)].map((m) => ({ name: m[1], pid: Number(m[2]) }));
+    assert.equal(daemons.length, 3, up);
     const down = out.logs.find((m) => m.startsWith("stopped the single-node Slurm"));
     assert.ok(down, out.logs.join("\n"));
-    for (const pid of pids) assert.ok(down.includes(String(pid)) && !alive(pid), `daemon ${pid} stopped`);
+    for (const { name, pid } of daemons) {
+      assert.ok(down.includes(`${name} ${pid}`), `${name} ${pid} is reported stopped: ${down}`);
+      assert.ok(!stillRuns(pid, name), `${name} ${pid} no longer runs`);
+    }
     assert.equal(existsSync(dirname(out.conf)), false, "its temporary folder is removed");
   } finally {
     rmSync(work, { recursive: true, force: true });
