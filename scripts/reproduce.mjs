@@ -10,6 +10,8 @@
 //
 // Other options: --out DIR, --notebooks-dir DIR, --no-build, --timeout SECONDS (per cell),
 // --progress-every SECONDS (how often a log without a terminal gets a progress line; default 30).
+// MARBLE_EXECUTOR=slurm runs notebook 07's sweeps on Slurm: the cluster `sinfo` answers for, or a
+// single-node one started for the run and stopped after (scripts/reproduce-slurm.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -20,6 +22,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { jupyterEnv, KERNEL_NAME, PYTHON, setupKernel } from "./setup-kernel.mjs";
 import { ensureComponents } from "./system.mjs";
+import { slurmForRun } from "./reproduce-slurm.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -373,6 +376,14 @@ export async function main(argv = process.argv.slice(2)) {
     return 1;
   }
   const reporting = createRequire(import.meta.url)(join(root, "dist", "reporting", "index.js"));
+  // MARBLE_EXECUTOR=slurm: the cluster that answers here, or a single-node one started for this run
+  let slurm;
+  try {
+    slurm = await slurmForRun((m) => console.log(`reproduce: ${m}`));
+  } catch (err) {
+    console.error(`reproduce: ${err.message}`);
+    return 1;
+  }
 
   const outDir = opts.out ?? join(root, "results", timestamp());
   mkdirSync(outDir, { recursive: true });
@@ -396,7 +407,8 @@ export async function main(argv = process.argv.slice(2)) {
     writeSummary(outDir, run, notebooks, reporting, "interrupted");
     rmSync(progressDir, { recursive: true, force: true });
     process.stdout.write(`\nreproduce: interrupted (${signal}); ${relative(process.cwd(), outDir) || "."} is marked INCOMPLETE\n`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    const code = signal === "SIGINT" ? 130 : 143;
+    slurm.stop().then(() => process.exit(code), () => process.exit(code));
   };
   process.once("SIGINT", interrupt);
   process.once("SIGTERM", interrupt);
@@ -413,6 +425,7 @@ export async function main(argv = process.argv.slice(2)) {
       MARBLE_RESULTS_DIR: outDir,
       MARBLE_NOTEBOOK: nb.id,
       MARBLE_REPO_ROOT: root,
+      ...slurm.env,
     };
     const start = Date.now();
     const tty = process.stdout.isTTY;
@@ -457,6 +470,7 @@ export async function main(argv = process.argv.slice(2)) {
     process.stdout.write(`${tty ? "\r" : ""}${head}  ${status}  ${seconds} s${tty ? "\x1b[K" : ""}\n`);
     if (failure) console.log(`    ${entry.error.split("\n").slice(0, 6).join("\n    ")}`);
   }
+  await slurm.stop();
   const summary = writeSummary(outDir, run, notebooks, reporting);
   rmSync(incompleteMarker, { force: true });
   rmSync(progressDir, { recursive: true, force: true });

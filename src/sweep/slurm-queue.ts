@@ -40,7 +40,13 @@ export function haveSlurm(): boolean {
 export async function sbatch(scriptPath: string): Promise<string> {
   const r = await runAsync("sbatch", ["--parsable", scriptPath]);
   if (r.missing) throw new SlurmCommandError("sbatch not found: run this on a Slurm login node, write the script with --dry-run and submit it there, or start the single-node cluster with `node scripts/slurm-cluster.mjs start` and export the SLURM_CONF it prints");
-  if (r.status !== 0) throw new SlurmCommandError(`sbatch refused ${scriptPath}: ${r.stderr.trim() || `exit ${r.status}`}`);
+  if (r.status !== 0) {
+    // installed client tools with no cluster behind them (a workstation): say how to get one
+    const noCluster = /configuration source|Unable to contact slurm controller/i.test(r.stderr)
+      ? "\nNo Slurm cluster answers here: run this on a cluster's login node (with its SLURM_CONF, if it needs one), or start the single-node cluster with `node scripts/slurm-cluster.mjs start` and export the SLURM_CONF it prints"
+      : "";
+    throw new SlurmCommandError(`sbatch refused ${scriptPath}: ${r.stderr.trim() || `exit ${r.status}`}${noCluster}`);
+  }
   // --parsable prints "jobid" or "jobid;cluster"
   const id = r.stdout.trim().split(";")[0];
   if (!/^\d+$/.test(id)) throw new SlurmCommandError(`sbatch answered "${r.stdout.trim()}" instead of a job ID`);
