@@ -74,10 +74,20 @@ export function figureGrid(specs: VegaLiteSpec[], options: GridOptions = {}): Ve
     if (meta.errorBars) errorBars.push(meta.errorBars);
     return { ...rest, ...(letters ? { title: panelTitle(panelLetter(k), title, titleWidth) } : title ? { title } : {}) };
   });
+  // the caption (what an outlier or a highlight is) printed under the panels, wrapped to the width
+  const caption = options.caption ? wrapText(options.caption, mmToPt(COLUMN_WIDTH_MM[width]) - 12, FONT.label) : undefined;
+  const title = caption
+    ? options.title
+      ? { text: options.title, subtitle: caption, subtitleFontSize: FONT.label }
+      : { text: caption, orient: "bottom", anchor: "start", fontSize: FONT.label, fontWeight: "normal", offset: 8 }
+    : options.title;
   const spec: VegaLiteSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    ...(options.title ? { title: options.title } : {}),
+    ...(title ? { title } : {}),
     columns,
+    // each column as wide as its widest panel (not every column as wide as the widest panel of
+    // the figure), so a narrow panel next to a wide one leaves no empty band between them
+    align: "each",
     concat: panels,
     // each panel keeps its own scales and legends (a distance heatmap next to a μ scatter)
     resolve: { scale: { color: "independent", shape: "independent" }, legend: { color: "independent", shape: "independent" } },

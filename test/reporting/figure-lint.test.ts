@@ -7,6 +7,7 @@ import { heatmapSpec, scatterSpec, vectorFieldSpec } from "../../src/reporting/s
 import { barSpec, lineSpec } from "../../src/reporting/chart-specs.js";
 import { figureGrid, concatSpecs } from "../../src/reporting/figure-layout.js";
 import { Random } from "../../src/core/random.js";
+import { parameterFigure, type SeedSummary } from "../../src/sweep/summary-stats.js";
 
 // Every figure the notebooks save, built with the same library calls and options as their
 // figure cells (synthetic numbers of the same shape), must pass the style lint; the problems
@@ -128,6 +129,42 @@ test("builders fix the earlier figures' problems: arrowheads, shared ticks, lege
   assert.match(paper, /"paper":0.047/);
   assert.match(paper, /paper's value/);
   assert.throws(() => barSpec([{ method: "MARBLE", value: 1 }], { paper: { CEBRA: 0.1 } }), /not one of the methods/);
+});
+
+test("the lint catches figures without a printed width and axis titles longer than their axes (07's sweep figures)", () => {
+  // 07's sweep figures as they were: Vega's defaults, three 280-pt panels side by side (488 mm
+  // printed), a 200-pt y axis under a 300-pt bold title
+  const yTitle = "OT distance across μ = 0 / same side, mean ± SEM over seeds";
+  const old = {
+    hconcat: [0, 1, 2].map((k) => ({
+      title: `metric ${k}`, width: 280, height: 200, data: { values: [{ value: 10, mean: 1, lo: 0.9, hi: 1.1 }] },
+      layer: [
+        { mark: { type: "line", point: true }, encoding: { x: { field: "value", type: "quantitative", title: "graph neighbours k" }, y: { field: "mean", type: "quantitative", title: yTitle } } },
+        { mark: { type: "errorbar" }, encoding: { x: { field: "value", type: "quantitative", title: "graph neighbours k" }, y: { field: "lo", type: "quantitative", title: yTitle }, y2: { field: "hi" } } },
+      ],
+    })),
+    usermeta: { marble: { errorBars: "mean ± SEM over seeds" } },
+  };
+  const problems = lintSpec(old).join("\n");
+  assert.match(problems, /no printed width/);
+  assert.match(problems, /the y axis title "OT distance across μ = 0 \/ same side, mean ± SEM over seeds" is about \d+ pt long but the axis only 200 pt/);
+  // the same title wrapped into lines that fit passes that check
+  const wrapped = { ...old.hconcat[0], layer: old.hconcat[0].layer.map((l) => ({ ...l, encoding: { ...l.encoding, y: { ...l.encoding.y, title: ["OT distance across μ = 0 /", "same side", "mean ± SEM over seeds"] } } })) };
+  assert.doesNotMatch(lintSpec({ ...wrapped, usermeta: { marble: { width: "single", errorBars: "mean ± SEM over 2 seeds" } } }).join("\n"), /axis title/);
+  // lineSpec wraps a long y title to the plot's height
+  const tall = lineSpec([{ name: "a", x: [1, 2], y: [1, 2], low: [0.9, 1.9], high: [1.1, 2.1] }], { yTitle, xTitle: "k", errorBars: "mean ± SEM over 2 seeds", height: 90 });
+  assert.deepEqual(lintSpec(tall), []);
+  // the sweep figures now: lettered grid in the style, printed width, error bars at the settings
+  const S = (metric: string, vals: [number, number, number][]): SeedSummary[] =>
+    vals.map(([value, mean, sem]) => ({ parameter: "marble.k", dataset: "van-der-pol", value, metric, n: 2, mean, sd: sem, sem, base: false }));
+  const fig = parameterFigure("marble.k", [...S("orderRho", [[10, 0.95, 0.01], [20, 0.93, 0.04]]), ...S("pairRho", [[10, 0.87, 0.01], [20, 0.85, 0.02]]),
+    ...S("blockRatio", [[10, 1.5, 0.01], [20, 1.85, 0.02]])], "07-vdp-quick") as any;
+  assert.deepEqual(lintSpec(fig), []);
+  assert.equal(fig.usermeta.marble.width, "double");
+  assert.equal(fig.usermeta.marble.errorBars, "mean ± SEM over 2 seeds");
+  assert.deepEqual(fig.concat.map((p: any) => p.title.text), ["a", "b", "c"]);
+  assert.match(JSON.stringify(fig), /"type":"errorbar"/);
+  assert.match(JSON.stringify(fig), /"values":\[10,20\]/);
 });
 
 // Specs of an executed run: MARBLE_LINT_FIGURES=results/<run>/figures lints every saved spec.
