@@ -32,7 +32,9 @@ export function wrapText(text: string, widthPt: number, fontSize: number = FONT.
 }
 
 function panelTitle(letter: string, title: unknown, widthPt: number): Record<string, unknown> {
-  const sub = typeof title === "string" ? title : title && typeof title === "object" ? (title as { text?: string }).text : undefined;
+  const given = typeof title === "string" ? title : title && typeof title === "object" ? (title as { text?: string }).text : undefined;
+  // a negative number in a title ("ρ = -0.97", from toFixed) gets a true minus sign, as on the axes
+  const sub = given?.replace(/(^|[\s(=[,])-(?=\d)/g, "$1\u2212");
   return {
     text: letter,
     // wrapped to the panel's printed width, so a long title neither widens the figure nor is cut

@@ -45,18 +45,16 @@ function notebookFigures(): Record<string, Record<string, unknown>> {
     ]),
     "03-accuracy": lineSpec(["dms_rank2_500", "dms_rank2_500_2"].map((name) => ({ name, x: gains, y: gains.map((g) => 0.5 + g / 2) })),
       { title: "DMS accuracy against stimulus gain", xTitle: "input gain", yTitle: "accuracy (fraction of 100 trials)", yDomain: [0, 1], seriesTitle: "network", references: [{ value: 0.5, label: "chance" }] }),
-    "03-across-networks": concatSpecs([
-      heatmapSpec(square(40), { labels: gains.flatMap((g) => [`net 1, ${g.toFixed(2)}`, `net 2, ${g.toFixed(2)}`]), axisTitle: "network, gain", title: "resampled networks: OT distances" }),
-      ...["resampled", "trained", "control"].flatMap((k) => [
-        scatterSpec(xs(40), xs(40), { color: [...gains, ...gains], colorTitle: "gain", title: `${k}: ρ(gain, MDS 1) = 0.94`, xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
-        scatterSpec(xs(40), xs(40), { color: Array.from({ length: 40 }, (_, i) => `net ${1 + Math.floor(i / 20)}`), colorTitle: "network", title: "by network", xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
-      ]),
-    ], { columns: 3 }),
+    "03-across-networks": concatSpecs(["resampled networks (sampled_1, sampled_2)", "trained networks (net 1, net 2)", "net 1 with itself, rotated (control)"].flatMap((k) => [
+      heatmapSpec(square(40), { labels: gains.flatMap((g) => [`net 1, ${g.toFixed(2)}`, `net 2, ${g.toFixed(2)}`]), axisTitle: "network, gain", title: `${k}: OT distances` }),
+      scatterSpec(xs(40), xs(40), { color: [...gains, ...gains], colorTitle: "gain", title: "MDS by gain, ρ(gain, MDS 1) = 0.94", xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
+      scatterSpec(xs(40), xs(40), { color: Array.from({ length: 40 }, (_, i) => `net ${1 + Math.floor(i / 20)}`), colorTitle: "network", title: "MDS by network", xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
+    ]), { columns: 3 }),
     "04-simulated-reaching": concatSpecs([
       scatterSpec(xs(70), xs(70), { color: Array.from({ length: 70 }, (_, i) => ["Left", "UpLeft", "DownRight"][i % 3]), colorTitle: "reach direction", title: "SIMULATED session 0", xTitle: "PC 1", yTitle: "PC 2", size: 4 }),
-      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.6 - 0.1 * i, low: 0.55 - 0.1 * i, high: 0.65 - 0.1 * i })), { title: "velocity", valueTitle: "velocity R² (5-fold CV)", errorBars: "mean ± SEM over 6 sessions" }),
-      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.9 - 0.1 * i, low: 0.85 - 0.1 * i, high: 0.95 - 0.1 * i })), { title: "direction", valueTitle: "direction accuracy (fraction)", errorBars: "mean ± SEM over 6 sessions", references: [{ value: 1 / 8, label: "chance" }] }),
-    ]),
+      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.6 - 0.1 * i, low: 0.55 - 0.1 * i, high: 0.65 - 0.1 * i })), { title: "velocity", width: 170, height: 90, valueTitle: "velocity R² (5-fold CV)", errorBars: "mean ± SEM over 6 sessions" }),
+      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.9 - 0.1 * i, low: 0.85 - 0.1 * i, high: 0.95 - 0.1 * i })), { title: "direction", width: 170, height: 90, valueTitle: "direction accuracy (fraction)", errorBars: "mean ± SEM over 6 sessions", references: [{ value: 1 / 8, label: "chance" }] }),
+    ], { columns: 2 }),
     "05-methods": barSpec(METHODS.map((m, i) => ({ group: "achilles", method: m, value: 0.04 + 0.01 * i })), { title: "position decoding", valueTitle: "median |position error| (m)", paper: { "MARBLE": 0.047, "contrastive, time (CEBRA-time)": 0.112 } }),
     "05-methods (two rats)": barSpec(["achilles", "buddy"].flatMap((g) => METHODS.map((m, i) => ({ group: g, method: m, value: 0.04 + 0.01 * i }))), { valueTitle: "median |position error| (m)", paper: { "MARBLE": 0.047 } }),
     "05-achilles": concatSpecs([
