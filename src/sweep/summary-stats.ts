@@ -86,7 +86,7 @@ export function parameterFigure(parameter: string, summaries: SeedSummary[], swe
       yTitle: METRIC_TITLES[metric] ?? metric,
       errorBars, errorStyle: "bars", yZero: false, seriesTitle: "dataset",
       xTicks: settings.map(position),
-      width: 150, height: 120,
+      width: 150, height: 150,
     });
   });
   const figure = figureGrid(panels, { columns: Math.min(3, panels.length), width: panels.length > 1 ? "double" : "single", letters: panels.length > 1,
