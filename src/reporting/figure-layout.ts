@@ -22,8 +22,8 @@ export interface GridOptions {
 export function wrapText(text: string, widthPt: number, fontSize: number = FONT.panelTitle): string[] {
   const lines: string[] = [];
   let line = "";
-  // "ρ = 0.9" stays on one line (no-break spaces around "=")
-  for (const word of text.replace(/ = /g, "\u00a0=\u00a0").split(/[ \t\n]+/).filter(Boolean)) {
+  // "ρ = 0.9" and "MDS 1" stay on one line (no-break spaces around "=" and before a number)
+  for (const word of text.replace(/ = /g, "\u00a0=\u00a0").replace(/([A-Za-z]) (?=\d)/g, "$1\u00a0").split(/[ \t\n]+/).filter(Boolean)) {
     const next = line ? `${line} ${word}` : word;
     if (line && textWidthPt(next, fontSize) > widthPt) { lines.push(line); line = word; } else line = next;
   }
