@@ -1,5 +1,6 @@
 import type { VegaLiteSpec } from "./figures.js";
 import { FONT, OKABE_ITO, REFERENCE_COLOR, fittedLabelLimit, niceTicks, withStyleMeta } from "./figure-style.js";
+import { wrapText } from "./figure-layout.js";
 import { base, categoryColor, finiteArray, firstAppearance, type Common, type Row } from "./specs.js";
 
 // Line and bar charts in the publication style: error bars that say what they are, and
@@ -42,6 +43,8 @@ export interface LineOptions extends Common {
   xTitle?: string;
   yTitle?: string;
   yDomain?: [number, number];
+  /** false: the y axis spans the data only, not down to 0 (e.g. correlations near 1). */
+  yZero?: boolean;
   points?: boolean;
   /** What the error bands are, over what: required when a series has low/high. */
   errorBars?: string;
@@ -49,6 +52,10 @@ export interface LineOptions extends Common {
   references?: ReferenceLine[];
   /** Legend title for the series (default none). */
   seriesTitle?: string;
+  /** How low/high are drawn: a shaded band (default, for dense x) or error bars at each point (a few settings). */
+  errorStyle?: "band" | "bars";
+  /** Ticks on the x axis at exactly these values (e.g. the settings of a sweep), none in between. */
+  xTicks?: number[];
 }
 
 /** One or more named series of y against x, with optional error bands and reference lines. */
@@ -68,13 +75,23 @@ export function lineSpec(series: LineSeries[], options: LineOptions = {}): VegaL
   if (hasErrors && !options.errorBars) throw new Error('lineSpec: say what the error bands are with options.errorBars, e.g. "mean ± SEM over 6 sessions"');
   const order = firstAppearance(series.map((s) => s.name));
   const color = order.length > 1 ? { color: categoryColor("series", order, options.seriesTitle ?? "") } : {};
-  const yScale = options.yDomain ? { scale: { domain: options.yDomain } } : {};
-  const x = { field: "x", type: "quantitative", title: options.xTitle ?? "x" };
+  const yScale = options.yDomain ? { scale: { domain: options.yDomain } } : options.yZero === false ? { scale: { zero: false } } : {};
+  const xTicks = options.xTicks ? finiteArray(options.xTicks, "lineSpec: xTicks") : undefined;
+  const x = {
+    field: "x", type: "quantitative", title: options.xTitle ?? "x",
+    ...(xTicks ? { scale: { zero: false, nice: false, padding: 6 }, axis: { values: xTicks, format: xTicks.every(Number.isInteger) ? "d" : "~g" } } : {}),
+  };
   // the y axis says what the error bands are on a second line
-  const yTitle = hasErrors ? [options.yTitle ?? "y", options.errorBars as string] : options.yTitle ?? "y";
+  // and each line is wrapped to the plot's height, so the title never runs past the axis (with a
+  // margin: a saved figure may shrink its panels to fit the column)
+  const height = options.height ?? 110;
+  const yLines = [options.yTitle ?? "y", ...(hasErrors ? [options.errorBars as string] : [])].flatMap((t) => wrapText(t, 0.75 * height, FONT.title));
+  const yTitle = yLines.length > 1 ? yLines : yLines[0];
   const layers: VegaLiteSpec[] = [];
   if (hasErrors) {
-    layers.push({ transform: [{ filter: "isValid(datum.lo)" }], mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle, ...yScale }, y2: { field: "hi" }, ...color } });
+    const mark = options.errorStyle === "bars" ? { type: "errorbar", ticks: { size: 4 }, thickness: 0.8 } : { type: "area", opacity: 0.25 };
+    const errorColor = order.length > 1 ? color : { color: { value: OKABE_ITO[0] } };
+    layers.push({ transform: [{ filter: "isValid(datum.lo)" }], mark, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle, ...yScale }, y2: { field: "hi" }, ...errorColor } });
   }
   layers.push({
     mark: { type: "line", point: options.points === false ? false : { size: 10 }, strokeWidth: options.points === false ? 0.8 : 1 },
@@ -133,14 +150,17 @@ export function barSpec(rows: BarRow[], options: BarOptions = {}): VegaLiteSpec 
   for (const m of Object.keys(paper)) if (!methods.includes(m)) throw new Error(`barSpec: paper value for "${m}", which is not one of the methods (${methods.join(", ")})`);
   // the value axis says what the error bars are, and what the diamonds are, on a second line
   const notes = [hasErrors ? (options.errorBars as string) : null, Object.keys(paper).length ? "◆ paper's value" : null].filter((t): t is string => t !== null);
-  const valueTitle = notes.length ? [options.valueTitle ?? options.yTitle ?? "value", notes.join("; ")] : options.valueTitle ?? options.yTitle ?? "value";
+  // each line wrapped to the plot's width (with a margin for a figure that shrinks its panels), so
+  // the title never reaches under the next panel
+  const lines = [options.valueTitle ?? options.yTitle ?? "value", ...(notes.length ? [notes.join("; ")] : [])].flatMap((t) => wrapText(t, 0.75 * (options.width ?? 130), FONT.title));
+  const valueTitle = lines.length > 1 ? lines : lines[0];
   // three or four ticks, so that the labels of a narrow panel never run together or get hidden
   const extent = [0, ...values.flatMap((v) => [v.value, v.lo, v.hi, v.paper]).filter((v): v is number => typeof v === "number")];
   const ticks = niceTicks(Math.min(...extent), Math.max(...extent), 3);
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
   if ((ticks.at(-1) as number) < Math.max(...extent)) ticks.push(Number(((ticks.at(-1) as number) + step).toPrecision(12)));
   const decimals = (String(step).split(".")[1] ?? "").length;
-  const y = { field: "method", type: "nominal", sort: methods, title: options.methodTitle ?? "method", axis: { labelLimit: fittedLabelLimit(methods), ticks: false } };
+  const y = { field: "method", type: "nominal", sort: methods, title: options.methodTitle ?? "method", axis: { labelLimit: fittedLabelLimit(methods), ticks: false, labelOverlap: false } };
   const layers: VegaLiteSpec[] = [
     {
       mark: { type: "bar", height: { band: 0.7 } },

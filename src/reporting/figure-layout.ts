@@ -22,8 +22,8 @@ export interface GridOptions {
 export function wrapText(text: string, widthPt: number, fontSize: number = FONT.panelTitle): string[] {
   const lines: string[] = [];
   let line = "";
-  // "ρ = 0.9" stays on one line (no-break spaces around "=")
-  for (const word of text.replace(/ = /g, "\u00a0=\u00a0").split(/[ \t\n]+/).filter(Boolean)) {
+  // "ρ = 0.9" and "MDS 1" stay on one line (no-break spaces around "=" and before a number)
+  for (const word of text.replace(/ = /g, "\u00a0=\u00a0").replace(/([A-Za-z]) (?=\d)/g, "$1\u00a0").split(/[ \t\n]+/).filter(Boolean)) {
     const next = line ? `${line} ${word}` : word;
     if (line && textWidthPt(next, fontSize) > widthPt) { lines.push(line); line = word; } else line = next;
   }
@@ -32,7 +32,9 @@ export function wrapText(text: string, widthPt: number, fontSize: number = FONT.
 }
 
 function panelTitle(letter: string, title: unknown, widthPt: number): Record<string, unknown> {
-  const sub = typeof title === "string" ? title : title && typeof title === "object" ? (title as { text?: string }).text : undefined;
+  const given = typeof title === "string" ? title : title && typeof title === "object" ? (title as { text?: string }).text : undefined;
+  // a negative number in a title ("ρ = -0.97", from toFixed) gets a true minus sign, as on the axes
+  const sub = given?.replace(/(^|[\s(=[,])-(?=\d)/g, "$1\u2212");
   return {
     text: letter,
     // wrapped to the panel's printed width, so a long title neither widens the figure nor is cut
@@ -74,10 +76,20 @@ export function figureGrid(specs: VegaLiteSpec[], options: GridOptions = {}): Ve
     if (meta.errorBars) errorBars.push(meta.errorBars);
     return { ...rest, ...(letters ? { title: panelTitle(panelLetter(k), title, titleWidth) } : title ? { title } : {}) };
   });
+  // the caption (what an outlier or a highlight is) printed under the panels, wrapped to the width
+  const caption = options.caption ? wrapText(options.caption, mmToPt(COLUMN_WIDTH_MM[width]) - 12, FONT.label) : undefined;
+  const title = caption
+    ? options.title
+      ? { text: options.title, subtitle: caption, subtitleFontSize: FONT.label }
+      : { text: caption, orient: "bottom", anchor: "start", fontSize: FONT.label, fontWeight: "normal", offset: 8 }
+    : options.title;
   const spec: VegaLiteSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    ...(options.title ? { title: options.title } : {}),
+    ...(title ? { title } : {}),
     columns,
+    // each column as wide as its widest panel (not every column as wide as the widest panel of
+    // the figure), so a narrow panel next to a wide one leaves no empty band between them
+    align: "each",
     concat: panels,
     // each panel keeps its own scales and legends (a distance heatmap next to a μ scatter)
     resolve: { scale: { color: "independent", shape: "independent" }, legend: { color: "independent", shape: "independent" } },

@@ -1,9 +1,10 @@
 import type { VegaLiteSpec } from "./figures.js";
 import { MAX_PANELS_PER_ROW, textWidthPt } from "./figure-style.js";
 
-// Checks a Vega-Lite spec against the publication style: every positional axis titled,
-// categories on categorical scales, at most four panels per row, label limits that fit the
-// longest label, and error bars that say what they are. Returns the problems, each saying
+// Checks a Vega-Lite spec against the publication style: a printed column width, every
+// positional axis titled, axis titles no longer than their axes, categories on categorical
+// scales, at most four panels per row, label limits that fit the longest label, and error bars
+// that say what they are. Returns the problems, each saying
 // where and what to change; an empty list means the spec passes.
 
 type Obj = Record<string, any>;
@@ -80,6 +81,36 @@ function checkUnit(ctx: Ctx, where: string, encodings: Obj[], values: Values): v
   }
 }
 
+const DEFAULT_TITLE_FONT = 11;
+
+/** Lines of an axis title (a string or an array of lines). */
+function titleLines(t: unknown): string[] {
+  return typeof t === "string" ? [t] : Array.isArray(t) ? t.filter((l): l is string => typeof l === "string") : [];
+}
+
+/**
+ * An axis title wider than its axis runs past the plot (a y title above the panel, an x title into
+ * the next one): each line must fit the plot's height (y) or width (x).
+ */
+function checkTitleLengths(ctx: Ctx, where: string, encodings: Obj[], size: { width?: unknown; height?: unknown }): void {
+  const fontSize = ctx.config.axis?.titleFontSize ?? DEFAULT_TITLE_FONT;
+  const weight = (ctx.config.axis?.titleFontWeight ?? "bold") === "bold" ? "bold" : "normal";
+  for (const [ch, extent] of [["x", size.width], ["y", size.height]] as const) {
+    if (typeof extent !== "number") continue;
+    const defs = encodings.map((e) => e?.[ch]).filter((d) => d && typeof d === "object" && d.axis !== null);
+    for (const d of defs) {
+      for (const line of [...titleLines(d.title), ...titleLines(d.axis?.title)]) {
+        const need = textWidthPt(line, fontSize, weight);
+        // 5 % grace: a title a point or two over its axis still reads as belonging to it
+        if (need > 1.05 * extent + 1) {
+          ctx.problems.push(`${where}: the ${ch} axis title "${line}" is about ${need.toFixed(0)} pt long but the axis only ${extent} pt; wrap it into lines (an array of strings) or make the plot ${ch === "y" ? "taller" : "wider"}`);
+          return;
+        }
+      }
+    }
+  }
+}
+
 function usesErrorBars(node: Obj): boolean {
   const json = JSON.stringify(node);
   return /"(errorbar|errorband)"/.test(json) || /"field":"(lo|hi|low|high|ci0|ci1)"/.test(json);
@@ -121,6 +152,7 @@ function walk(node: Obj, ctx: Ctx, path: string, parentEnc: Obj[], inheritedValu
     };
     node.layer.forEach((l: Obj) => collect(l, enc, values));
     const merged: Obj[] = units.flatMap((u) => u.encs);
+    checkTitleLengths(ctx, where, merged, node);
     checkUnit(ctx, where, merged.map((e) => ({ x: e.x, y: e.y })), units[0]?.values ?? values);
     for (const u of units) checkUnit(ctx, where, u.encs.map((e) => ({ color: e.color, fill: e.fill, stroke: e.stroke, shape: e.shape })), u.values);
     for (const u of units) {
@@ -133,6 +165,7 @@ function walk(node: Obj, ctx: Ctx, path: string, parentEnc: Obj[], inheritedValu
     }
   } else if (node.mark) {
     checkUnit(ctx, where, enc, values);
+    checkTitleLengths(ctx, where, enc, node);
   }
 }
 
@@ -140,6 +173,10 @@ function walk(node: Obj, ctx: Ctx, path: string, parentEnc: Obj[], inheritedValu
 export function lintSpec(spec: VegaLiteSpec): string[] {
   const ctx: Ctx = { values: null, config: (spec.config as Obj) ?? {}, problems: [] };
   walk(spec as Obj, ctx, "figure", [], null);
+  const width = (spec.usermeta as Obj | undefined)?.marble?.width;
+  if (width !== "single" && width !== "double") {
+    ctx.problems.push('figure: it has no printed width, so it is drawn at whatever size its panels add up to; build it with figureGrid (or a panel builder) so it is laid out at 89 mm ("single") or 183 mm ("double")');
+  }
   if (usesErrorBars(spec as Obj)) {
     const said = (spec.usermeta as Obj | undefined)?.marble?.errorBars;
     if (typeof said !== "string" || !ERROR_KINDS.test(said)) {
@@ -147,4 +184,12 @@ export function lintSpec(spec: VegaLiteSpec): string[] {
     }
   }
   return [...new Set(ctx.problems)];
+}
+
+/**
+ * Problems of a spec as drawn (panels already fitted to the column width), where only lengths
+ * can have changed: axis titles longer than their (shrunk) axes.
+ */
+export function lintDrawnSpec(spec: VegaLiteSpec): string[] {
+  return lintSpec(spec).filter((p) => / axis title "/.test(p));
 }

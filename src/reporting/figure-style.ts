@@ -91,6 +91,9 @@ export function styleConfig(): Record<string, unknown> {
       titleColor: "#000000",
       labelOverlap: true,
     },
+    // numeric tick labels closer than this are thinned out, so "−1.0−0.5" never runs together
+    // (category labels are never dropped: every method or condition keeps its name)
+    axisQuantitative: { labelSeparation: 3 },
     legend: {
       labelFontSize: FONT.label,
       titleFontSize: FONT.title,

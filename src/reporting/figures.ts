@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { figuresDir } from "./paths.js";
 import { COLUMN_WIDTH_MM, mmToPt, ptToMm, styleMeta, textWidthPt } from "./figure-style.js";
 import { svgInMillimetres, svgSize, svgSizeMm, svgToPdf, svgToPng } from "./figure-export.js";
-import { lintSpec } from "./figure-lint.js";
+import { lintDrawnSpec, lintSpec } from "./figure-lint.js";
 
 /** A Vega-Lite specification (a plain JSON object). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -155,6 +155,11 @@ export async function saveFigure(
     if (problems.length) throw new FigureStyleError(name, problems);
   }
   const fig = await renderFigure(name, spec, { dpi: options.dpi ?? 300 });
+  if (options.lint !== false) {
+    // fitting the column shrinks the panels: a title that fitted its axis may no longer
+    const problems = lintDrawnSpec(fig.spec);
+    if (problems.length) throw new FigureStyleError(name, problems);
+  }
   const dir = options.dir ?? figuresDir();
   const paths = {
     svgPath: join(dir, `${name}.svg`),

@@ -6,6 +6,8 @@ import { METRIC_TITLES } from "./experiments/types.js";
 import { parameterInfo, type ParamValue } from "./parameters.js";
 import type { SweepTask } from "./plan.js";
 import type { TaskResult } from "./table.js";
+import { lineSpec } from "../reporting/chart-specs.js";
+import { figureGrid } from "../reporting/figure-layout.js";
 
 export interface SeedSummary {
   parameter: string;
@@ -51,32 +53,43 @@ export function seedSummaries(parameter: string, tasks: SweepTask[], results: Ma
   return out;
 }
 
-/** A Vega-Lite figure of the swept parameter: one panel per metric, mean ± SEM over seeds, one line per dataset. */
+/**
+ * A figure of the swept parameter in the publication style: one lettered panel per metric (at most
+ * three per row), mean ± SEM over seeds as error bars at each setting, ticks at the settings, one
+ * line per dataset (a legend only when there are several).
+ */
 export function parameterFigure(parameter: string, summaries: SeedSummary[], sweepName: string): Record<string, unknown> | null {
-  const metrics = FIGURE_METRICS.filter((m) => summaries.some((s) => s.metric === m));
+  const metrics = FIGURE_METRICS.filter((m) => summaries.some((s) => s.metric === m && Number.isFinite(s.mean)));
   if (metrics.length === 0) return null;
   const info = parameterInfo(parameter);
-  const numeric = summaries.every((s) => typeof s.value === "number");
   const xTitle = info?.axis ?? parameter;
+  const numeric = summaries.every((s) => typeof s.value === "number");
+  // non-numeric settings (e.g. true/false) are drawn at 0, 1, 2… in their order
+  const settings = [...new Set(summaries.map((s) => s.value))];
+  const position = (v: ParamValue) => (numeric ? (v as number) : settings.indexOf(v));
+  const datasets = [...new Set(summaries.map((s) => s.dataset))];
+  const seeds = [...new Set(summaries.map((s) => s.n))].sort((a, b) => a - b);
+  const seedText = seeds.length === 1 ? `${seeds[0]} seeds` : `${seeds[0]}–${seeds.at(-1)} seeds`;
+  const errorBars = `mean ± SEM over ${seedText}`;
   const panels = metrics.map((metric) => {
-    const rows = summaries.filter((s) => s.metric === metric).map((s) => ({
-      dataset: s.dataset, value: typeof s.value === "boolean" ? String(s.value) : s.value, mean: s.mean,
-      lo: Number.isFinite(s.sem) ? s.mean - s.sem : s.mean, hi: Number.isFinite(s.sem) ? s.mean + s.sem : s.mean, n: s.n,
-    }));
-    const x = { field: "value", type: numeric ? "quantitative" : "ordinal", title: xTitle, ...(numeric ? { scale: { zero: false } } : {}) };
-    const color = { field: "dataset", type: "nominal", title: "dataset" };
-    const yTitle = METRIC_TITLES[metric] ?? metric;
-    return {
-      title: `${yTitle} against ${xTitle}`,
-      width: 280, height: 200,
-      data: { values: rows },
-      layer: [
-        { mark: { type: "line", point: true }, encoding: { x, y: { field: "mean", type: "quantitative", title: `${yTitle}, mean ± SEM over seeds`, scale: { zero: false } }, color,
-          tooltip: [{ field: "dataset" }, { field: "value", title: xTitle }, { field: "mean", format: ".4g" }, { field: "n", title: "seeds" }] } },
-        { mark: { type: "errorbar", ticks: true }, encoding: { x, y: { field: "lo", type: "quantitative", title: `${yTitle}, mean ± SEM over seeds` }, y2: { field: "hi" }, color } },
-      ],
-    };
+    const series = datasets.flatMap((dataset) => {
+      const rows = summaries.filter((s) => s.metric === metric && s.dataset === dataset && Number.isFinite(s.mean));
+      if (!rows.length) return [];
+      // one seed has no SEM: its bar is drawn with zero length rather than left out
+      const sem = (s: SeedSummary) => (Number.isFinite(s.sem) ? s.sem : 0);
+      return [{ name: dataset, x: rows.map((s) => position(s.value)), y: rows.map((s) => s.mean), low: rows.map((s) => s.mean - sem(s)), high: rows.map((s) => s.mean + sem(s)) }];
+    });
+    return lineSpec(series, {
+      // the y axis names the metric; a single panel says the dataset in its title
+      ...(metrics.length === 1 ? { title: `${datasets.join(", ")}: ${METRIC_TITLES[metric] ?? metric}` } : {}),
+      xTitle: numeric ? xTitle : `${xTitle} (${settings.map((v, i) => `${i}: ${String(v)}`).join(", ")})`,
+      yTitle: METRIC_TITLES[metric] ?? metric,
+      errorBars, errorStyle: "bars", yZero: false, seriesTitle: "dataset",
+      xTicks: settings.map(position),
+      width: 150, height: 150,
+    });
   });
-  return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", description: `sweep ${sweepName}: ${parameter}`, hconcat: panels,
-    usermeta: { marble: { errorBars: "mean ± SEM over seeds" } } };
+  const figure = figureGrid(panels, { columns: Math.min(3, panels.length), width: panels.length > 1 ? "double" : "single", letters: panels.length > 1,
+    ...(panels.length > 1 ? { title: `${datasets.join(", ")}: against ${xTitle}` } : {}) });
+  return { ...figure, description: `sweep ${sweepName}: ${parameter}` };
 }

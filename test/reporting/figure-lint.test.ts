@@ -7,6 +7,7 @@ import { heatmapSpec, scatterSpec, vectorFieldSpec } from "../../src/reporting/s
 import { barSpec, lineSpec } from "../../src/reporting/chart-specs.js";
 import { figureGrid, concatSpecs } from "../../src/reporting/figure-layout.js";
 import { Random } from "../../src/core/random.js";
+import { parameterFigure, type SeedSummary } from "../../src/sweep/summary-stats.js";
 
 // Every figure the notebooks save, built with the same library calls and options as their
 // figure cells (synthetic numbers of the same shape), must pass the style lint; the problems
@@ -44,18 +45,16 @@ function notebookFigures(): Record<string, Record<string, unknown>> {
     ]),
     "03-accuracy": lineSpec(["dms_rank2_500", "dms_rank2_500_2"].map((name) => ({ name, x: gains, y: gains.map((g) => 0.5 + g / 2) })),
       { title: "DMS accuracy against stimulus gain", xTitle: "input gain", yTitle: "accuracy (fraction of 100 trials)", yDomain: [0, 1], seriesTitle: "network", references: [{ value: 0.5, label: "chance" }] }),
-    "03-across-networks": concatSpecs([
-      heatmapSpec(square(40), { labels: gains.flatMap((g) => [`net 1, ${g.toFixed(2)}`, `net 2, ${g.toFixed(2)}`]), axisTitle: "network, gain", title: "resampled networks: OT distances" }),
-      ...["resampled", "trained", "control"].flatMap((k) => [
-        scatterSpec(xs(40), xs(40), { color: [...gains, ...gains], colorTitle: "gain", title: `${k}: ρ(gain, MDS 1) = 0.94`, xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
-        scatterSpec(xs(40), xs(40), { color: Array.from({ length: 40 }, (_, i) => `net ${1 + Math.floor(i / 20)}`), colorTitle: "network", title: "by network", xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
-      ]),
-    ], { columns: 3 }),
+    "03-across-networks": concatSpecs(["resampled networks (sampled_1, sampled_2)", "trained networks (net 1, net 2)", "net 1 with itself, rotated (control)"].flatMap((k) => [
+      heatmapSpec(square(40), { labels: gains.flatMap((g) => [`net 1, ${g.toFixed(2)}`, `net 2, ${g.toFixed(2)}`]), axisTitle: "network, gain", title: `${k}: OT distances` }),
+      scatterSpec(xs(40), xs(40), { color: [...gains, ...gains], colorTitle: "gain", title: "MDS by gain, ρ(gain, MDS 1) = 0.94", xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
+      scatterSpec(xs(40), xs(40), { color: Array.from({ length: 40 }, (_, i) => `net ${1 + Math.floor(i / 20)}`), colorTitle: "network", title: "MDS by network", xTitle: "MDS 1", yTitle: "MDS 2", size: 20 }),
+    ]), { columns: 3 }),
     "04-simulated-reaching": concatSpecs([
       scatterSpec(xs(70), xs(70), { color: Array.from({ length: 70 }, (_, i) => ["Left", "UpLeft", "DownRight"][i % 3]), colorTitle: "reach direction", title: "SIMULATED session 0", xTitle: "PC 1", yTitle: "PC 2", size: 4 }),
-      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.6 - 0.1 * i, low: 0.55 - 0.1 * i, high: 0.65 - 0.1 * i })), { title: "velocity", valueTitle: "velocity R² (5-fold CV)", errorBars: "mean ± SEM over 6 sessions" }),
-      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.9 - 0.1 * i, low: 0.85 - 0.1 * i, high: 0.95 - 0.1 * i })), { title: "direction", valueTitle: "direction accuracy (fraction)", errorBars: "mean ± SEM over 6 sessions", references: [{ value: 1 / 8, label: "chance" }] }),
-    ]),
+      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.6 - 0.1 * i, low: 0.55 - 0.1 * i, high: 0.65 - 0.1 * i })), { title: "velocity", width: 170, height: 90, valueTitle: "velocity R² (5-fold CV)", errorBars: "mean ± SEM over 6 sessions" }),
+      barSpec(["MARBLE", "PCA (5)", "raw rates"].map((m, i) => ({ method: m, value: 0.9 - 0.1 * i, low: 0.85 - 0.1 * i, high: 0.95 - 0.1 * i })), { title: "direction", width: 170, height: 90, valueTitle: "direction accuracy (fraction)", errorBars: "mean ± SEM over 6 sessions", references: [{ value: 1 / 8, label: "chance" }] }),
+    ], { columns: 2 }),
     "05-methods": barSpec(METHODS.map((m, i) => ({ group: "achilles", method: m, value: 0.04 + 0.01 * i })), { title: "position decoding", valueTitle: "median |position error| (m)", paper: { "MARBLE": 0.047, "contrastive, time (CEBRA-time)": 0.112 } }),
     "05-methods (two rats)": barSpec(["achilles", "buddy"].flatMap((g) => METHODS.map((m, i) => ({ group: g, method: m, value: 0.04 + 0.01 * i }))), { valueTitle: "median |position error| (m)", paper: { "MARBLE": 0.047 } }),
     "05-achilles": concatSpecs([
@@ -128,6 +127,42 @@ test("builders fix the earlier figures' problems: arrowheads, shared ticks, lege
   assert.match(paper, /"paper":0.047/);
   assert.match(paper, /paper's value/);
   assert.throws(() => barSpec([{ method: "MARBLE", value: 1 }], { paper: { CEBRA: 0.1 } }), /not one of the methods/);
+});
+
+test("the lint catches figures without a printed width and axis titles longer than their axes (07's sweep figures)", () => {
+  // 07's sweep figures as they were: Vega's defaults, three 280-pt panels side by side (488 mm
+  // printed), a 200-pt y axis under a 300-pt bold title
+  const yTitle = "OT distance across μ = 0 / same side, mean ± SEM over seeds";
+  const old = {
+    hconcat: [0, 1, 2].map((k) => ({
+      title: `metric ${k}`, width: 280, height: 200, data: { values: [{ value: 10, mean: 1, lo: 0.9, hi: 1.1 }] },
+      layer: [
+        { mark: { type: "line", point: true }, encoding: { x: { field: "value", type: "quantitative", title: "graph neighbours k" }, y: { field: "mean", type: "quantitative", title: yTitle } } },
+        { mark: { type: "errorbar" }, encoding: { x: { field: "value", type: "quantitative", title: "graph neighbours k" }, y: { field: "lo", type: "quantitative", title: yTitle }, y2: { field: "hi" } } },
+      ],
+    })),
+    usermeta: { marble: { errorBars: "mean ± SEM over seeds" } },
+  };
+  const problems = lintSpec(old).join("\n");
+  assert.match(problems, /no printed width/);
+  assert.match(problems, /the y axis title "OT distance across μ = 0 \/ same side, mean ± SEM over seeds" is about \d+ pt long but the axis only 200 pt/);
+  // the same title wrapped into lines that fit passes that check
+  const wrapped = { ...old.hconcat[0], layer: old.hconcat[0].layer.map((l) => ({ ...l, encoding: { ...l.encoding, y: { ...l.encoding.y, title: ["OT distance across μ = 0 /", "same side", "mean ± SEM over seeds"] } } })) };
+  assert.doesNotMatch(lintSpec({ ...wrapped, usermeta: { marble: { width: "single", errorBars: "mean ± SEM over 2 seeds" } } }).join("\n"), /axis title/);
+  // lineSpec wraps a long y title to the plot's height
+  const tall = lineSpec([{ name: "a", x: [1, 2], y: [1, 2], low: [0.9, 1.9], high: [1.1, 2.1] }], { yTitle, xTitle: "k", errorBars: "mean ± SEM over 2 seeds", height: 90 });
+  assert.deepEqual(lintSpec(tall), []);
+  // the sweep figures now: lettered grid in the style, printed width, error bars at the settings
+  const S = (metric: string, vals: [number, number, number][]): SeedSummary[] =>
+    vals.map(([value, mean, sem]) => ({ parameter: "marble.k", dataset: "van-der-pol", value, metric, n: 2, mean, sd: sem, sem, base: false }));
+  const fig = parameterFigure("marble.k", [...S("orderRho", [[10, 0.95, 0.01], [20, 0.93, 0.04]]), ...S("pairRho", [[10, 0.87, 0.01], [20, 0.85, 0.02]]),
+    ...S("blockRatio", [[10, 1.5, 0.01], [20, 1.85, 0.02]])], "07-vdp-quick") as any;
+  assert.deepEqual(lintSpec(fig), []);
+  assert.equal(fig.usermeta.marble.width, "double");
+  assert.equal(fig.usermeta.marble.errorBars, "mean ± SEM over 2 seeds");
+  assert.deepEqual(fig.concat.map((p: any) => p.title.text), ["a", "b", "c"]);
+  assert.match(JSON.stringify(fig), /"type":"errorbar"/);
+  assert.match(JSON.stringify(fig), /"values":\[10,20\]/);
 });
 
 // Specs of an executed run: MARBLE_LINT_FIGURES=results/<run>/figures lints every saved spec.
