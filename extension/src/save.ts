@@ -1,10 +1,12 @@
 // "Save figure": the figure on screen, re-rendered at a journal's column width (millimetres,
-// fonts in points at that size, text kept as text), written as SVG and PNG next to the
-// notebook through Jupyter's contents API. Existing files are never replaced: the next free
-// name is taken instead.
+// fonts in points at that size, text kept as text), written as SVG, PDF (made by the server
+// from the SVG, fonts embedded) and PNG next to the notebook through Jupyter's contents API.
+// Existing files are never replaced: the next free name is taken instead.
 //
 // JupyterLab's services are loaded on the first save only: a page that renders the figures
 // without JupyterLab's shared packages (a prebuilt extension in another host) still loads.
+import { serverRequest } from "./server";
+import { serverPdfConverter } from "./server-pdf";
 
 /** Journal column widths in millimetres (Nature's single and double column). */
 export const COLUMN_MM = { single: 89, double: 183 } as const;
@@ -21,8 +23,8 @@ const PX_PER_PT = 96 / 72;
 const MAX_VECTOR_POINTS = 60_000;
 
 /**
- * Other file formats a save writes beside the SVG, made from it (e.g. a PDF converter the
- * page provides): extension without the dot → converter returning the file's bytes.
+ * Other file formats a save writes beside the SVG, made from it: extension without the dot →
+ * converter returning the file's bytes. A "pdf" entry replaces the server's converter.
  */
 export const extraFormats = new Map<string, (svg: string) => Promise<Uint8Array>>();
 
@@ -165,11 +167,8 @@ export async function pathBesideNotebook(resolver: { resolveUrl(url: string): Pr
   return decodeURIComponent(url).replace(/^\/+/, "");
 }
 
-async function contentsRequest(path: string, init: RequestInit, query = ""): Promise<Response> {
-  const [{ URLExt }, { ServerConnection }] = await Promise.all([import("@jupyterlab/coreutils"), import("@jupyterlab/services")]);
-  const settings = ServerConnection.makeSettings();
-  const url = URLExt.join(settings.baseUrl, "api/contents", URLExt.encodeParts(path)) + query;
-  return ServerConnection.makeRequest(url, init, settings);
+function contentsRequest(path: string, init: RequestInit, query = ""): Promise<Response> {
+  return serverRequest(`api/contents/${path}`, init, query);
 }
 
 /** Names in a folder (through a listing: asking for a missing file would log a 404). */
@@ -185,23 +184,38 @@ async function writeFile(path: string, content: string, format: "text" | "base64
   if (!r.ok) throw new Error(`cannot write ${path}: the server answered ${r.status} ${await r.text()}`);
 }
 
+/** What a save wrote, and what it could not write (e.g. no PDF where the server makes none). */
+export interface SaveResult {
+  paths: string[];
+  notes: string[];
+}
+
 /**
- * Writes `<stem>.svg`, `<stem>.png` (and any registered extra format) beside the notebook,
- * with the first stem (`name`, `name-2`, …) none of whose files exist yet. Returns the paths.
+ * Writes `<stem>.svg`, `<stem>.pdf` (when the server converts, or a "pdf" format is registered),
+ * `<stem>.png` and any other registered format beside the notebook, with the first stem
+ * (`name`, `name-2`, …) none of whose files exist yet. Every file is made before the first is
+ * written, so a failed conversion writes nothing.
  */
-export async function saveBesideNotebook(resolver: { resolveUrl(url: string): Promise<string> } | null | undefined, name: string, image: PublicationImage): Promise<string[]> {
-  const formats = ["svg", "png", ...extraFormats.keys()];
+export async function saveBesideNotebook(resolver: { resolveUrl(url: string): Promise<string> } | null | undefined, name: string, image: PublicationImage): Promise<SaveResult> {
+  const notes: string[] = [];
+  const converters = new Map(extraFormats);
+  if (!converters.has("pdf")) {
+    const server = await serverPdfConverter();
+    if ("convert" in server) converters.set("pdf", server.convert);
+    else notes.push(`no PDF: ${server.missing}`);
+  }
+  const files: { format: string; content: string; encoding: "text" | "base64" }[] = [{ format: "svg", content: image.svg, encoding: "text" }];
+  for (const [format, convert] of converters) files.push({ format, content: bytesToBase64(await convert(image.svg)), encoding: "base64" });
+  files.push({ format: "png", content: bytesToBase64(image.png), encoding: "base64" });
   const first = await pathBesideNotebook(resolver, `${name}.svg`);
   const folder = first.includes("/") ? first.slice(0, first.lastIndexOf("/")) : "";
   const existing = await namesIn(folder);
   for (let k = 1; k < 1000; k++) {
     const stem = k === 1 ? name : `${name}-${k}`;
-    if (formats.some((f) => existing.has(`${stem}.${f}`))) continue;
-    const paths = formats.map((f) => (folder ? `${folder}/${stem}.${f}` : `${stem}.${f}`));
-    await writeFile(paths[0], image.svg, "text");
-    await writeFile(paths[1], bytesToBase64(image.png), "base64");
-    for (const [f, convert] of extraFormats) await writeFile(paths[formats.indexOf(f)], bytesToBase64(await convert(image.svg)), "base64");
-    return paths;
+    if (files.some((f) => existing.has(`${stem}.${f.format}`))) continue;
+    const paths = files.map((f) => (folder ? `${folder}/${stem}.${f.format}` : `${stem}.${f.format}`));
+    for (let i = 0; i < files.length; i++) await writeFile(paths[i], files[i].content, files[i].encoding);
+    return { paths, notes };
   }
   throw new Error(`no free file name for ${name}.svg beside the notebook (tried ${name}-2 … ${name}-999)`);
 }
