@@ -19,6 +19,8 @@ export const PNG_DPI = 300;
 
 const PX_PER_MM = 96 / 25.4; // CSS pixels, which Plotly lays out in
 const PX_PER_PT = 96 / 72;
+/** Height over width of a saved figure with a 3-D scene, at least. */
+const SCENE_MIN_ASPECT = 0.75;
 /** Beyond this many points a 2-D WebGL trace stays WebGL (rasterised inside the SVG). */
 const MAX_VECTOR_POINTS = 60_000;
 
@@ -58,7 +60,10 @@ function scaleFonts(layout: any, f: number, base: number): any {
 export async function renderPublication(Plotly: any, gd: any, panels: number): Promise<PublicationImage> {
   const full = gd._fullLayout;
   const widthMm = panels > 1 ? COLUMN_MM.double : COLUMN_MM.single;
-  const aspect = (full?.height ?? 450) / Math.max(1, full?.width ?? 800);
+  const scenes = Object.keys(gd.layout ?? {}).filter((k) => /^scene\d*$/.test(k));
+  // a 3-D scene needs height to spread its axes' labels: at least 3:4 in print (the screen's wide
+  // layout, shrunk to a column, crowds them into a strip)
+  const aspect = Math.max(scenes.length ? SCENE_MIN_ASPECT : 0, (full?.height ?? 450) / Math.max(1, full?.width ?? 800));
   const heightMm = Math.min(MAX_HEIGHT_MM, Math.round(widthMm * aspect));
   const width = Math.round(widthMm * PX_PER_MM);
   const height = Math.round(heightMm * PX_PER_MM);
@@ -77,7 +82,18 @@ export async function renderPublication(Plotly: any, gd: any, panels: number): P
   });
   for (const key of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(key)) layout[key] = { ...layout[key], gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000", showline: true, ticks: "outside", ticklen: 3 };
-    if (/^scene\d*$/.test(key)) for (const ax of ["xaxis", "yaxis", "zaxis"]) layout[key][ax] = { ...layout[key][ax], gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000" };
+    // a 3-D scene's tick labels and titles are drawn by WebGL at their own sizes: set them to the print size
+    if (/^scene\d*$/.test(key))
+      for (const ax of ["xaxis", "yaxis", "zaxis"]) {
+        const a = layout[key][ax] ?? {};
+        const title = typeof a.title === "string" ? { text: a.title } : (a.title ?? {});
+        layout[key][ax] = { ...a, nticks: 5, gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000", tickfont: { ...(a.tickfont ?? {}), size: fontPx, color: "#000000" }, title: { ...title, font: { ...(title.font ?? {}), size: fontPx, color: "#000000" } } };
+      }
+  }
+  if (scenes.length === 1) {
+    // the legend goes under a lone scene, so the scene takes the column's whole width
+    layout.legend = { ...(layout.legend ?? {}), orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "bottom" };
+    layout[scenes[0]] = { ...layout[scenes[0]], domain: { x: [0, 1], y: [0.08, 1] } };
   }
   // 2-D WebGL traces become SVG traces, so lines and points stay vectors in the SVG
   const points = (gd.data as any[]).reduce((s, t) => s + (t.x?.length ?? 0), 0);

@@ -86,14 +86,14 @@ function checkPdf(file: string, svg: string, title: string): void {
   for (const line of fonts) assert.match(line, /DejaVuSans/, `${file}: unexpected font ${line}`);
   for (const line of fonts) assert.equal(line.trim().split(/\s+/).at(-5), "yes", `${file}: font not embedded: ${line}`);
   assert.match(run("pdftotext", [file, "-"]).toString(), new RegExp(title), `${file}: the title is not text in the PDF`);
-  // one pixel per millimetre, in grey: a blank page has no dark pixel
+  // one pixel per millimetre, in grey: a blank page has no pixel that is not white
   const pgm = run("pdftoppm", ["-r", "25.4", "-gray", "-singlefile", file]);
   const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString("latin1"));
   assert.ok(header, `${file}: pdftoppm did not draw a page`);
   assert.ok(Math.abs(Number(header[1]) - wantW) <= 1 && Math.abs(Number(header[2]) - wantH) <= 1, `${file}: drawn ${header[1]} × ${header[2]} px at 1 px/mm`);
   const pixels = pgm.subarray(header[0].length);
-  const dark = pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
-  assert.ok(dark > 0.002 * pixels.length, `${file}: only ${dark} dark pixels of ${pixels.length}`);
+  const drawn = pixels.reduce((n, v) => n + (v < 250 ? 1 : 0), 0);
+  assert.ok(drawn > 0.02 * pixels.length, `${file}: only ${drawn} of ${pixels.length} pixels are not white`);
   run("pdftoppm", ["-r", "150", "-png", "-singlefile", file, join(RESULTS, `lab-saved-${file.slice(file.lastIndexOf("/") + 1, -4)}`)]);
 }
 
@@ -146,7 +146,8 @@ async function stopLab(child: ChildProcess, base: string, token: string): Promis
   if ((await Promise.race([exited, timeout])) === "timeout") process.kill(-child.pid!, "SIGKILL");
 }
 
-describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kernel", { skip: skip ?? false, timeout: 420_000 }, () => {
+// the suite's limit covers its tests' own limits (notebook 01 alone may take 600 s on a busy machine)
+describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kernel", { skip: skip ?? false, timeout: 1_500_000 }, () => {
   let browser: Browser;
   let page: Page;
   let problems: Problems;
