@@ -19,8 +19,6 @@ export const PNG_DPI = 300;
 
 const PX_PER_MM = 96 / 25.4; // CSS pixels, which Plotly lays out in
 const PX_PER_PT = 96 / 72;
-/** Height over width of a saved figure with a 3-D scene, at least. */
-const SCENE_MIN_ASPECT = 0.75;
 /** Beyond this many points a 2-D WebGL trace stays WebGL (rasterised inside the SVG). */
 const MAX_VECTOR_POINTS = 60_000;
 
@@ -59,11 +57,13 @@ function scaleFonts(layout: any, f: number, base: number): any {
 /** Renders the plot `gd` (its current data and layout) in publication style. */
 export async function renderPublication(Plotly: any, gd: any, panels: number): Promise<PublicationImage> {
   const full = gd._fullLayout;
-  const widthMm = panels > 1 ? COLUMN_MM.double : COLUMN_MM.single;
   const scenes = Object.keys(gd.layout ?? {}).filter((k) => /^scene\d*$/.test(k));
-  // a 3-D scene needs height to spread its axes' labels: at least 3:4 in print (the screen's wide
-  // layout, shrunk to a column, crowds them into a strip)
-  const aspect = Math.max(scenes.length ? SCENE_MIN_ASPECT : 0, (full?.height ?? 450) / Math.max(1, full?.width ?? 800));
+  // a 3-D scene takes the double column: in one column its corner labels, drawn at print
+  // size, crowd each other and the page's edges (its camera was set for the screen)
+  const widthMm = panels > 1 || scenes.length > 0 ? COLUMN_MM.double : COLUMN_MM.single;
+  // the screen's proportions: a 3-D camera's view (whose width follows the height) was set up
+  // for them, and a taller page would cut off the scene's sides
+  const aspect = (full?.height ?? 450) / Math.max(1, full?.width ?? 800);
   const heightMm = Math.min(MAX_HEIGHT_MM, Math.round(widthMm * aspect));
   const width = Math.round(widthMm * PX_PER_MM);
   const height = Math.round(heightMm * PX_PER_MM);
@@ -87,7 +87,7 @@ export async function renderPublication(Plotly: any, gd: any, panels: number): P
       for (const ax of ["xaxis", "yaxis", "zaxis"]) {
         const a = layout[key][ax] ?? {};
         const title = typeof a.title === "string" ? { text: a.title } : (a.title ?? {});
-        layout[key][ax] = { ...a, nticks: 5, gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000", tickfont: { ...(a.tickfont ?? {}), size: fontPx, color: "#000000" }, title: { ...title, font: { ...(title.font ?? {}), size: fontPx, color: "#000000" } } };
+        layout[key][ax] = { ...a, gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000", tickfont: { ...(a.tickfont ?? {}), size: fontPx, color: "#000000" }, title: { ...title, font: { ...(title.font ?? {}), size: fontPx, color: "#000000" } } };
       }
   }
   if (scenes.length === 1) {

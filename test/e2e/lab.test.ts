@@ -329,7 +329,7 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
 
   test("save figure writes SVG, PDF and PNG beside the notebook, in millimetres, never over an existing file", async () => {
     const saved: string[] = [];
-    for (const [selector, stem, mm] of [[FOUR, "Four_fields", "183mm"], [LATENT3D, "Fixture_latent_space_3-D", "89mm"]] as const) {
+    for (const [selector, stem, mm] of [[FOUR, "Four_fields", "183mm"], [LATENT3D, "Fixture_latent_space_3-D", "183mm"]] as const) {
       for (const suffix of ["", "-2"]) {
         await page.evaluate(`delete document.querySelector(${JSON.stringify(selector)}).dataset.saved`);
         await page.locator(`${selector} .marble-save`).click();
