@@ -3,7 +3,7 @@
 //
 //   node scripts/build-extension.mjs [--lib] [--harness] [--app] [--labextension] [--all] [--force]
 //
-//   --lib           copy the payload schema from src/display, compile extension/src → extension/lib
+//   --lib           copy the payload schema and the palette from src/, compile extension/src → extension/lib
 //   --harness       webpack page for the light browser tests → extension/build/harness
 //   --app           the JupyterLab 4 application for `npm run lab` → extension/build/app
 //   --labextension  prebuilt (federated) extension for a regular JupyterLab → extension/labextension
@@ -72,17 +72,25 @@ export function ensureExtensionDeps() {
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 
+/** Library files the extension compiles as its own (each imports nothing): source → copy. */
+export const SHARED_FILES = [
+  ["src/display/payload.ts", "src/payload.ts"],
+  ["src/reporting/palette.ts", "src/palette.ts"],
+];
+
 const bin = (name) => join(ext, "node_modules", ".bin", name);
 const lockInputs = [join(ext, "package.json"), join(ext, "package-lock.json")];
 
 export function buildLib(force = false) {
   ensureExtensionDeps();
-  // the payload schema is shared verbatim with the kernel side
-  const src = join(root, "src", "display", "payload.ts");
-  const dst = join(ext, "src", "payload.ts");
-  if (!existsSync(dst) || readFileSync(dst, "utf8") !== readFileSync(src, "utf8")) {
-    copyFileSync(src, dst);
-    log("copied src/display/payload.ts → extension/src/payload.ts");
+  // the payload schema and the category colours are shared verbatim with the kernel side
+  for (const [from, to] of SHARED_FILES) {
+    const src = join(root, from);
+    const dst = join(ext, to);
+    if (!existsSync(dst) || readFileSync(dst, "utf8") !== readFileSync(src, "utf8")) {
+      copyFileSync(src, dst);
+      log(`copied ${from} → extension/${to}`);
+    }
   }
   cached("lib", [join(ext, "src"), join(ext, "style"), join(ext, "tsconfig.json"), ...lockInputs], [join(ext, "lib", "index.js")], () => run(bin("tsc"), ["-p", "tsconfig.json"]), force);
 }

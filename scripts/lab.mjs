@@ -10,7 +10,8 @@
 //   --no-build   serve the existing build without checking it
 //
 // Needs Debian's Python Jupyter packages (bash scripts/setup-system.sh) and the extension's
-// node_modules (installed on first use). Ctrl-C stops the server and its kernels.
+// node_modules (installed on first use); "Save figure" makes its PDF with rsvg-convert (group
+// `figures`, installed when missing and run as root). Ctrl-C stops the server and its kernels.
 /* global fetch */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +21,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildApp, withBuildLock } from "./build-extension.mjs";
 import { jupyterEnv, setupKernel, PYTHON } from "./setup-kernel.mjs";
+import { ensureComponents } from "./system.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 let child = null;
@@ -69,6 +71,8 @@ async function main() {
 
   if (!process.argv.includes("--no-build")) withBuildLock(() => buildApp());
   if (!existsSync(join(root, "extension", "build", "app", "bundle.js"))) throw new Error("extension/build/app is missing: run without --no-build");
+  // "Save figure" writes a PDF through the server's rsvg-convert; without it, SVG and PNG only
+  for (const [, why] of ensureComponents(["figures"], (m) => console.log(`lab: ${m}`))) console.warn(`lab: Save figure will write no PDF (${why}); as root: bash scripts/setup-system.sh figures`);
   const { jupyterPath } = setupKernel({ quiet: true });
   // settings, workspaces, runtime files and checkpoints stay out of the notebook folders
   const state = resolve(process.env.MARBLE_LAB_STATE ?? join(root, ".cache", "lab"));

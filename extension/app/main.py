@@ -10,6 +10,8 @@ import os
 import jupyter_server
 from jupyterlab_server import LabServerApp
 
+import svg_to_pdf  # beside this file, which Python runs as a script (its folder is on sys.path)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(os.path.dirname(HERE), "build", "app")
 STATE = os.environ.get("MARBLE_LAB_STATE", os.path.join(os.path.dirname(os.path.dirname(HERE)), ".cache", "lab"))
@@ -41,6 +43,11 @@ class MarbleLabApp(LabServerApp):
     user_settings_dir = os.path.join(STATE, "user_settings")
     workspaces_dir = os.path.join(STATE, "workspaces")
 
+    def initialize_handlers(self):
+        super().initialize_handlers()
+        # "Save figure" writes a PDF too: the server converts the SVG (svg_to_pdf.py)
+        self.handlers.extend(svg_to_pdf.handlers())
+
     def initialize_settings(self):
         super().initialize_settings()
         # The events (/api/events) and identity (/api/me) APIs arrived with Jupyter Server 2;
@@ -50,6 +57,9 @@ class MarbleLabApp(LabServerApp):
         page = self.settings.setdefault("page_config_data", {})
         page["marbleServerApis"] = json.dumps({"events": server2, "identity": server2})
         page["marbleUserName"] = getpass.getuser()
+        # where the page asks for the PDF of a saved figure, or why it cannot
+        missing = svg_to_pdf.converter_missing()
+        page["marbleSvgToPdf"] = json.dumps({"url": svg_to_pdf.URL} if missing is None else {"missing": missing})
 
 
 if __name__ == "__main__":

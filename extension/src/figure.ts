@@ -1,5 +1,6 @@
 // What a renderer builds from a payload: Plotly traces and layout, plus the bookkeeping
 // that maps plotted points back to node ids for linked selection.
+import { OKABE_ITO } from "./palette";
 
 /** A trace that draws the current linked selection of its figure. */
 export interface HighlightTarget {
@@ -21,8 +22,12 @@ export interface Figure {
   highlights: HighlightTarget[];
 }
 
-/** d3's category10: the same palette as the kernel-side SVG fallbacks. */
-export const CATEGORY_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/**
+ * Okabe & Ito's colour-blind-safe palette (palette.ts, a copy of the library's
+ * src/reporting/palette.ts): the colours of the publication figures and of the kernel-side SVG
+ * fallbacks.
+ */
+export const CATEGORY_COLORS: readonly string[] = OKABE_ITO;
 export const HIGHLIGHT_COLOR = "#e41a1c";
 
 /** Axis name suffix of panel k: "", "2", "3", … */

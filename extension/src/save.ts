@@ -1,10 +1,12 @@
 // "Save figure": the figure on screen, re-rendered at a journal's column width (millimetres,
-// fonts in points at that size, text kept as text), written as SVG and PNG next to the
-// notebook through Jupyter's contents API. Existing files are never replaced: the next free
-// name is taken instead.
+// fonts in points at that size, text kept as text), written as SVG, PDF (made by the server
+// from the SVG, fonts embedded) and PNG next to the notebook through Jupyter's contents API.
+// Existing files are never replaced: the next free name is taken instead.
 //
 // JupyterLab's services are loaded on the first save only: a page that renders the figures
 // without JupyterLab's shared packages (a prebuilt extension in another host) still loads.
+import { serverRequest } from "./server";
+import { serverPdfConverter } from "./server-pdf";
 
 /** Journal column widths in millimetres (Nature's single and double column). */
 export const COLUMN_MM = { single: 89, double: 183 } as const;
@@ -21,8 +23,8 @@ const PX_PER_PT = 96 / 72;
 const MAX_VECTOR_POINTS = 60_000;
 
 /**
- * Other file formats a save writes beside the SVG, made from it (e.g. a PDF converter the
- * page provides): extension without the dot → converter returning the file's bytes.
+ * Other file formats a save writes beside the SVG, made from it: extension without the dot →
+ * converter returning the file's bytes. A "pdf" entry replaces the server's converter.
  */
 export const extraFormats = new Map<string, (svg: string) => Promise<Uint8Array>>();
 
@@ -55,7 +57,12 @@ function scaleFonts(layout: any, f: number, base: number): any {
 /** Renders the plot `gd` (its current data and layout) in publication style. */
 export async function renderPublication(Plotly: any, gd: any, panels: number): Promise<PublicationImage> {
   const full = gd._fullLayout;
-  const widthMm = panels > 1 ? COLUMN_MM.double : COLUMN_MM.single;
+  const scenes = Object.keys(gd.layout ?? {}).filter((k) => /^scene\d*$/.test(k));
+  // a 3-D scene takes the double column: in one column its corner labels, drawn at print
+  // size, crowd each other and the page's edges (its camera was set for the screen)
+  const widthMm = panels > 1 || scenes.length > 0 ? COLUMN_MM.double : COLUMN_MM.single;
+  // the screen's proportions: a 3-D camera's view (whose width follows the height) was set up
+  // for them, and a taller page would cut off the scene's sides
   const aspect = (full?.height ?? 450) / Math.max(1, full?.width ?? 800);
   const heightMm = Math.min(MAX_HEIGHT_MM, Math.round(widthMm * aspect));
   const width = Math.round(widthMm * PX_PER_MM);
@@ -75,7 +82,18 @@ export async function renderPublication(Plotly: any, gd: any, panels: number): P
   });
   for (const key of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(key)) layout[key] = { ...layout[key], gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000", showline: true, ticks: "outside", ticklen: 3 };
-    if (/^scene\d*$/.test(key)) for (const ax of ["xaxis", "yaxis", "zaxis"]) layout[key][ax] = { ...layout[key][ax], gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000" };
+    // a 3-D scene's tick labels and titles are drawn by WebGL at their own sizes: set them to the print size
+    if (/^scene\d*$/.test(key))
+      for (const ax of ["xaxis", "yaxis", "zaxis"]) {
+        const a = layout[key][ax] ?? {};
+        const title = typeof a.title === "string" ? { text: a.title } : (a.title ?? {});
+        layout[key][ax] = { ...a, gridcolor: "#dddddd", zerolinecolor: "#bbbbbb", linecolor: "#000000", tickfont: { ...(a.tickfont ?? {}), size: fontPx, color: "#000000" }, title: { ...title, font: { ...(title.font ?? {}), size: fontPx, color: "#000000" } } };
+      }
+  }
+  if (scenes.length === 1) {
+    // the legend goes under a lone scene, so the scene takes the column's whole width
+    layout.legend = { ...(layout.legend ?? {}), orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "bottom" };
+    layout[scenes[0]] = { ...layout[scenes[0]], domain: { x: [0, 1], y: [0.08, 1] } };
   }
   // 2-D WebGL traces become SVG traces, so lines and points stay vectors in the SVG
   const points = (gd.data as any[]).reduce((s, t) => s + (t.x?.length ?? 0), 0);
@@ -165,11 +183,8 @@ export async function pathBesideNotebook(resolver: { resolveUrl(url: string): Pr
   return decodeURIComponent(url).replace(/^\/+/, "");
 }
 
-async function contentsRequest(path: string, init: RequestInit, query = ""): Promise<Response> {
-  const [{ URLExt }, { ServerConnection }] = await Promise.all([import("@jupyterlab/coreutils"), import("@jupyterlab/services")]);
-  const settings = ServerConnection.makeSettings();
-  const url = URLExt.join(settings.baseUrl, "api/contents", URLExt.encodeParts(path)) + query;
-  return ServerConnection.makeRequest(url, init, settings);
+function contentsRequest(path: string, init: RequestInit, query = ""): Promise<Response> {
+  return serverRequest(`api/contents/${path}`, init, query);
 }
 
 /** Names in a folder (through a listing: asking for a missing file would log a 404). */
@@ -185,23 +200,38 @@ async function writeFile(path: string, content: string, format: "text" | "base64
   if (!r.ok) throw new Error(`cannot write ${path}: the server answered ${r.status} ${await r.text()}`);
 }
 
+/** What a save wrote, and what it could not write (e.g. no PDF where the server makes none). */
+export interface SaveResult {
+  paths: string[];
+  notes: string[];
+}
+
 /**
- * Writes `<stem>.svg`, `<stem>.png` (and any registered extra format) beside the notebook,
- * with the first stem (`name`, `name-2`, …) none of whose files exist yet. Returns the paths.
+ * Writes `<stem>.svg`, `<stem>.pdf` (when the server converts, or a "pdf" format is registered),
+ * `<stem>.png` and any other registered format beside the notebook, with the first stem
+ * (`name`, `name-2`, …) none of whose files exist yet. Every file is made before the first is
+ * written, so a failed conversion writes nothing.
  */
-export async function saveBesideNotebook(resolver: { resolveUrl(url: string): Promise<string> } | null | undefined, name: string, image: PublicationImage): Promise<string[]> {
-  const formats = ["svg", "png", ...extraFormats.keys()];
+export async function saveBesideNotebook(resolver: { resolveUrl(url: string): Promise<string> } | null | undefined, name: string, image: PublicationImage): Promise<SaveResult> {
+  const notes: string[] = [];
+  const converters = new Map(extraFormats);
+  if (!converters.has("pdf")) {
+    const server = await serverPdfConverter();
+    if ("convert" in server) converters.set("pdf", server.convert);
+    else notes.push(`no PDF: ${server.missing}`);
+  }
+  const files: { format: string; content: string; encoding: "text" | "base64" }[] = [{ format: "svg", content: image.svg, encoding: "text" }];
+  for (const [format, convert] of converters) files.push({ format, content: bytesToBase64(await convert(image.svg)), encoding: "base64" });
+  files.push({ format: "png", content: bytesToBase64(image.png), encoding: "base64" });
   const first = await pathBesideNotebook(resolver, `${name}.svg`);
   const folder = first.includes("/") ? first.slice(0, first.lastIndexOf("/")) : "";
   const existing = await namesIn(folder);
   for (let k = 1; k < 1000; k++) {
     const stem = k === 1 ? name : `${name}-${k}`;
-    if (formats.some((f) => existing.has(`${stem}.${f}`))) continue;
-    const paths = formats.map((f) => (folder ? `${folder}/${stem}.${f}` : `${stem}.${f}`));
-    await writeFile(paths[0], image.svg, "text");
-    await writeFile(paths[1], bytesToBase64(image.png), "base64");
-    for (const [f, convert] of extraFormats) await writeFile(paths[formats.indexOf(f)], bytesToBase64(await convert(image.svg)), "base64");
-    return paths;
+    if (files.some((f) => existing.has(`${stem}.${f.format}`))) continue;
+    const paths = files.map((f) => (folder ? `${folder}/${stem}.${f.format}` : `${stem}.${f.format}`));
+    for (let i = 0; i < files.length; i++) await writeFile(paths[i], files[i].content, files[i].encoding);
+    return { paths, notes };
   }
   throw new Error(`no free file name for ${name}.svg beside the notebook (tried ${name}-2 … ${name}-999)`);
 }

@@ -78,7 +78,7 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     this.saveButton = document.createElement("button");
     this.saveButton.className = "marble-save";
     this.saveButton.textContent = "Save figure";
-    this.saveButton.title = "Save this figure beside the notebook as SVG and PNG (300 dpi), at a journal column's width in millimetres";
+    this.saveButton.title = "Save this figure beside the notebook as SVG, PDF and PNG (300 dpi), at a journal column's width in millimetres";
     this.saveButton.addEventListener("click", () => void this.saveFigure());
     toolbar.appendChild(this.saveButton);
     for (const format of ["png", "svg"] as const) {
@@ -158,17 +158,20 @@ export class MarbleFigureWidget extends Widget implements IRenderMime.IRenderer 
     await this.draw();
   }
 
-  /** Saves the figure beside the notebook (SVG and PNG in publication style). */
+  /** Saves the figure beside the notebook (SVG, PDF and PNG in publication style). */
   async saveFigure(): Promise<string[]> {
     if (!this.plotly || !this.figure) return [];
     this.saveButton.disabled = true;
+    delete this.node.dataset.saveError;
     try {
       const layout = this.figure.layout;
       const panels = layout.grid ? layout.grid.rows * layout.grid.columns : Object.keys(layout).filter((k) => /^scene\d*$/.test(k)).length || 1;
       const image = await renderPublication(this.plotly, this.plotDiv, this.payload?.kind === "distances" ? 2 : panels);
-      const paths = await saveBesideNotebook(this.resolver, this.fileName, image);
+      const { paths, notes } = await saveBesideNotebook(this.resolver, this.fileName, image);
       this.node.dataset.saved = paths.join("\n");
-      this.setStatus(`saved ${paths.join(", ")} (${image.widthMm} × ${image.heightMm} mm)`);
+      if (notes.length) this.node.dataset.saveNote = notes.join("\n");
+      else delete this.node.dataset.saveNote;
+      this.setStatus(`saved ${paths.join(", ")} (${image.widthMm} × ${image.heightMm} mm)${notes.length ? `; ${notes.join("; ")}` : ""}`);
       return paths;
     } catch (e) {
       this.setStatus(`not saved: ${(e as Error).message}`);

@@ -2,8 +2,14 @@
 // the interactive renderer is absent (GitHub, nbviewer, plain Jupyter, exported HTML).
 // They subsample to keep the file small; the interactive payload keeps every point.
 
-/** d3's category10, used for conditions and clusters in both the SVG and the extension. */
-export const CATEGORY_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+import { OKABE_ITO } from "../reporting/palette.js";
+
+/**
+ * Colours of conditions and clusters: the publication figures' colour-blind-safe palette, also
+ * used by the extension (its copy of src/reporting/palette.ts), so a figure keeps its colours
+ * whether the interactive renderer or this fallback shows it.
+ */
+export const CATEGORY_COLORS: readonly string[] = OKABE_ITO;
 
 const W = 320;
 const H = 280;

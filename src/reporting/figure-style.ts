@@ -7,6 +7,7 @@
 
 import type { VegaLiteSpec } from "./figures.js";
 import { textWidthPt } from "./font-metrics.js";
+import { OKABE_ITO } from "./palette.js";
 
 export { textWidthPt };
 
@@ -37,8 +38,7 @@ export const FONT = {
   figureTitle: 8,
 } as const;
 
-/** Okabe & Ito's eight colours, distinguishable with every common colour-vision deficiency. */
-export const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"] as const;
+export { OKABE_ITO };
 
 /** Vega scheme names: perceptually uniform sequential ramps and a colour-blind-safe diverging one. */
 export const SCHEMES = { sequential: "viridis", sequentialAlt: "cividis", diverging: "purpleorange" } as const;

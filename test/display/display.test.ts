@@ -23,6 +23,7 @@ import {
   type LatentPayload,
   type DistancesPayload,
 } from "../../src/index.js";
+import { OKABE_ITO } from "../../src/reporting/palette.js";
 
 const root = join(__dirname, "..", "..");
 
@@ -189,8 +190,23 @@ test("inside a tslab kernel the helpers emit one display_data with every MIME ty
   }
 });
 
-test("the extension's copy of the payload schema is identical to src/display/payload.ts", () => {
-  const copy = join(root, "extension", "src", "payload.ts");
-  assert.ok(existsSync(copy), "extension/src/payload.ts is missing; run node scripts/build-extension.mjs --lib");
-  assert.equal(readFileSync(copy, "utf8"), readFileSync(join(root, "src", "display", "payload.ts"), "utf8"), "run node scripts/build-extension.mjs --lib to copy the schema");
+test("the extension's copies of the payload schema and the palette are identical to the library's", () => {
+  for (const [from, to] of [["src/display/payload.ts", "payload.ts"], ["src/reporting/palette.ts", "palette.ts"]]) {
+    const copy = join(root, "extension", "src", to);
+    assert.ok(existsSync(copy), `extension/src/${to} is missing; run node scripts/build-extension.mjs --lib`);
+    assert.equal(readFileSync(copy, "utf8"), readFileSync(join(root, from), "utf8"), `run node scripts/build-extension.mjs --lib to copy ${from}`);
+  }
+});
+
+test("the static fallbacks colour conditions, clusters and groups with the colour-blind-safe palette", () => {
+  const a = circleField(40, 0), b = circleField(40, 0.1), c = circleField(40, 0.2);
+  const flow = flowFieldBundle([a.pos, b.pos, c.pos], [a.vec, b.vec, c.vec], { conditionNames: ["a", "b", "c"] })["image/svg+xml"];
+  const latent = latentSpaceBundle([...a.pos, ...b.pos], { clusters: [...a.pos.map(() => 0), ...b.pos.map(() => 1)] })["image/svg+xml"];
+  const dist = distanceMatrixBundle([[0, 1, 2], [1, 0, 1], [2, 1, 0]], { names: ["p", "q", "r"] })["image/svg+xml"];
+  for (const [svg, k] of [[flow, 3], [latent, 2], [dist, 3]] as const) {
+    const used = new Set((svg.match(/#[0-9a-f]{6}\b/gi) ?? []).map((h) => h.toUpperCase()));
+    for (const colour of OKABE_ITO.slice(0, k)) assert.ok(used.has(colour), `${colour} missing from ${[...used].join(" ")}`);
+    // none of d3's category10, which the fallbacks used before
+    for (const old of ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728"]) assert.ok(!used.has(old), `${old} is not in the palette`);
+  }
 });

@@ -1,7 +1,7 @@
 // Full-stack browser test: `npm run lab` (scripts/lab.mjs) serves the JupyterLab 4 app with
 // the MARBLE extension; Chromium opens a notebook, runs every cell on the tslab kernel and
 // uses the widgets: linked selection, selection in a 3-D latent space through its 2-D view,
-// a four-panel grid, and "save figure" writing SVG and PNG beside the notebook. Also opens and
+// a four-panel grid, and "save figure" writing SVG, PDF and PNG beside the notebook. Also opens and
 // runs the project's notebooks/01-vector-fields.ipynb. The whole session must leave the
 // browser console free of errors and every request answered.
 import { after, before, describe, test } from "node:test";
@@ -61,6 +61,42 @@ function project(p: number[], eye: number[], up = [0, 0, 1]): [number, number] {
 
 const skip = chromiumMissing();
 
+function run(cmd: string, args: string[]): Buffer {
+  const r = spawnSync(cmd, args, { maxBuffer: 1 << 28 });
+  assert.ifError(r.error);
+  assert.equal(r.status, 0, `${cmd} ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * The saved PDF opens (poppler), its one page has the SVG's size in millimetres, its text is
+ * text in embedded DejaVu Sans, and the page is drawn (dark pixels, not a blank page). Leaves a
+ * 150-dpi rendering beside it in test-results for a look.
+ */
+function checkPdf(file: string, svg: string, title: string): void {
+  const [wantW, wantH] = [/ width="([\d.]+)mm"/, / height="([\d.]+)mm"/].map((re) => Number(re.exec(svg.slice(0, svg.indexOf(">")))![1]));
+  const info = run("pdfinfo", [file]).toString();
+  assert.match(info, /^Pages:\s+1$/m);
+  const size = /^Page size:\s+([\d.]+) x ([\d.]+) pts/m.exec(info);
+  assert.ok(size, `no page size in pdfinfo's answer:\n${info}`);
+  const [w, h] = [Number(size[1]), Number(size[2])].map((pt) => (pt / 72) * 25.4);
+  assert.ok(Math.abs(w - wantW) < 0.2 && Math.abs(h - wantH) < 0.2, `${file}: page ${w.toFixed(2)} × ${h.toFixed(2)} mm, the SVG says ${wantW} × ${wantH} mm`);
+  const fonts = run("pdffonts", [file]).toString().trim().split("\n").slice(2);
+  assert.ok(fonts.length > 0, `${file}: the PDF has no fonts (text drawn as paths?)`);
+  for (const line of fonts) assert.match(line, /DejaVuSans/, `${file}: unexpected font ${line}`);
+  for (const line of fonts) assert.equal(line.trim().split(/\s+/).at(-5), "yes", `${file}: font not embedded: ${line}`);
+  assert.match(run("pdftotext", [file, "-"]).toString(), new RegExp(title), `${file}: the title is not text in the PDF`);
+  // one pixel per millimetre, in grey: a blank page has no pixel that is not white
+  const pgm = run("pdftoppm", ["-r", "25.4", "-gray", "-singlefile", file]);
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString("latin1"));
+  assert.ok(header, `${file}: pdftoppm did not draw a page`);
+  assert.ok(Math.abs(Number(header[1]) - wantW) <= 1 && Math.abs(Number(header[2]) - wantH) <= 1, `${file}: drawn ${header[1]} × ${header[2]} px at 1 px/mm`);
+  const pixels = pgm.subarray(header[0].length);
+  const drawn = pixels.reduce((n, v) => n + (v < 250 ? 1 : 0), 0);
+  assert.ok(drawn > 0.02 * pixels.length, `${file}: only ${drawn} of ${pixels.length} pixels are not white`);
+  run("pdftoppm", ["-r", "150", "-png", "-singlefile", file, join(RESULTS, `lab-saved-${file.slice(file.lastIndexOf("/") + 1, -4)}`)]);
+}
+
 /** Starts scripts/lab.mjs in its own process group and resolves with the URL it prints. */
 function startLab(token: string): Promise<{ child: ChildProcess; base: string }> {
   // own settings with autosave off: opening the project's notebooks must never rewrite them
@@ -110,7 +146,8 @@ async function stopLab(child: ChildProcess, base: string, token: string): Promis
   if ((await Promise.race([exited, timeout])) === "timeout") process.kill(-child.pid!, "SIGKILL");
 }
 
-describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kernel", { skip: skip ?? false, timeout: 420_000 }, () => {
+// the suite's limit covers its tests' own limits (notebook 01 alone may take 600 s on a busy machine)
+describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kernel", { skip: skip ?? false, timeout: 1_500_000 }, () => {
   let browser: Browser;
   let page: Page;
   let problems: Problems;
@@ -131,7 +168,7 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     lab = await startLab(token);
     console.log(`# lab: server answered after ${((Date.now() - t0) / 1000).toFixed(1)} s at ${lab.base}`);
     // figures saved by an earlier run of this test
-    for (const f of readdirSync(LAB_DIR)) if (/\.(svg|png)$/.test(f)) rmSync(join(LAB_DIR, f));
+    for (const f of readdirSync(LAB_DIR)) if (/\.(svg|png|pdf)$/.test(f)) rmSync(join(LAB_DIR, f));
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     problems = watch(context);
@@ -290,20 +327,24 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
     await page.locator(DISTANCES).screenshot({ path: join(RESULTS, "lab-distances.png") });
   });
 
-  test("save figure writes SVG and PNG beside the notebook, in millimetres, never over an existing file", async () => {
+  test("save figure writes SVG, PDF and PNG beside the notebook, in millimetres, never over an existing file", async () => {
     const saved: string[] = [];
-    for (const [selector, stem, mm] of [[FOUR, "Four_fields", "183mm"], [LATENT3D, "Fixture_latent_space_3-D", "89mm"]] as const) {
+    for (const [selector, stem, mm] of [[FOUR, "Four_fields", "183mm"], [LATENT3D, "Fixture_latent_space_3-D", "183mm"]] as const) {
       for (const suffix of ["", "-2"]) {
         await page.evaluate(`delete document.querySelector(${JSON.stringify(selector)}).dataset.saved`);
         await page.locator(`${selector} .marble-save`).click();
         await page.waitForFunction(`document.querySelector(${JSON.stringify(selector)}).dataset.saved || document.querySelector(${JSON.stringify(selector)}).dataset.saveError`, undefined, { timeout: 60_000 });
         assert.equal(await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).dataset.saveError ?? null`), null);
+        assert.equal(await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).dataset.saveNote ?? null`), null);
         const svgFile = join(LAB_DIR, `${stem}${suffix}.svg`);
         const pngFile = join(LAB_DIR, `${stem}${suffix}.png`);
+        const pdfFile = join(LAB_DIR, `${stem}${suffix}.pdf`);
         assert.ok(existsSync(svgFile), `${svgFile} missing`);
         assert.ok(existsSync(pngFile), `${pngFile} missing`);
+        assert.ok(existsSync(pdfFile), `${pdfFile} missing`);
         const svg = readFileSync(svgFile, "utf8");
         assert.match(svg, new RegExp(`^<svg[^>]* width="${mm}"`));
+        checkPdf(pdfFile, svg, stem.startsWith("Four") ? "Four fields" : "Fixture latent space");
         assert.match(svg, /^<svg[^>]* viewBox="0 0 \d+ \d+"/);
         // well-formed SVG whose text stays text
         const parsed = (await page.evaluate(`(() => {
@@ -318,12 +359,30 @@ describe("npm run lab: JupyterLab 4 with the MARBLE extension and the tslab kern
         // the pHYs chunk says 300 dpi (11811 pixels per metre)
         const phys = png.indexOf(Buffer.from("pHYs"));
         assert.ok(phys > 0 && png.readUInt32BE(phys + 4) === 11811, "PNG without its 300 dpi resolution");
-        saved.push(svgFile, pngFile);
+        saved.push(svgFile, pdfFile, pngFile);
       }
     }
     // the fixture notebook itself is still there, untouched by the saves
     assert.ok(existsSync(join(LAB_DIR, "linked-figures.ipynb")));
     console.log(`# lab: saved ${saved.map((f) => f.slice(LAB_DIR.length + 1)).join(", ")}`);
+  });
+
+  test("the server's SVG → PDF converter answers authenticated SVG requests only", async () => {
+    const url = `${lab!.base}/marble/svg-to-pdf`;
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20mm" height="10mm" viewBox="0 0 20 10"><text x="1" y="8" font-family="DejaVu Sans" font-size="6">Ab</text></svg>';
+    const auth = { Authorization: `token ${token}`, "Content-Type": "image/svg+xml" };
+    const ok = await fetch(url, { method: "POST", headers: auth, body: svg });
+    assert.equal(ok.status, 200);
+    const reply = (await ok.json()) as { format: string; bytes: number; base64: string };
+    const pdf = Buffer.from(reply.base64, "base64");
+    assert.equal(reply.format, "pdf");
+    assert.equal(pdf.length, reply.bytes);
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    // no token: refused; a body that is not an SVG: refused with a reason
+    assert.equal((await fetch(url, { method: "POST", headers: { "Content-Type": "image/svg+xml" }, body: svg })).status, 403);
+    const bad = await fetch(url, { method: "POST", headers: auth, body: "%PDF-1.4 not a figure" });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { message: string }).message, /not an SVG/);
   });
 
   test("the lab runs with autosave off (so the project's notebooks are never rewritten)", async () => {
