@@ -26,6 +26,8 @@ export interface LinearTrackParams {
   axisFitPixelsPerSecond: number;
   /** Positions are interpolated across tracking gaps up to this long (s); longer gaps leave NaN bins. */
   maxGapSeconds: number;
+  /** A position repeated unchanged for longer than this (s) is a tracker holding its last value (see cleanTrackingSamples). */
+  maxHeldSeconds: number;
   /** Bins further than this from the track's axis (cm) are off the track (e.g. in a rest box). */
   maxOffAxisCm: number;
   /** Running: speed along the track at or above this (cm/s) … */
@@ -42,6 +44,7 @@ export const LINEAR_TRACK_DEFAULTS: LinearTrackParams = {
   pixelsPerCm: null,
   axisFitPixelsPerSecond: 30,
   maxGapSeconds: 0.5,
+  maxHeldSeconds: 10,
   maxOffAxisCm: 20,
   runSpeedCmPerS: 10,
   minRunSeconds: 1,
@@ -84,10 +87,13 @@ export interface PreparedLinearTrack {
 export function prepareLinearTrack(recording: LinearTrackRecording, params: Partial<LinearTrackParams> = {}): PreparedLinearTrack {
   const p = withDefaults<LinearTrackParams>(LINEAR_TRACK_DEFAULTS, params, "prepareLinearTrack");
   const tr = recording.tracking;
-  const clean = cleanTrackingSamples(tr.seconds, tr.x, tr.y, { missing: "drop" });
+  const clean = cleanTrackingSamples(tr.seconds, tr.x, tr.y, { missing: "drop", maxHeldSeconds: p.maxHeldSeconds });
   if (clean.report.kept < 2) throw new ValidationError(`prepareLinearTrack: ${clean.report.kept} usable video frames (of ${clean.report.frames})`);
   const start = clean.seconds[0];
-  const bins = Math.floor((clean.seconds[clean.seconds.length - 1] - start) / p.binSize);
+  // Bins cover the whole video, held stretches included (as bins without a position), so no spike
+  // leaves the count matrix because the tracker stalled.
+  const lastFrame = Math.max(clean.seconds[clean.seconds.length - 1], ...clean.report.heldSpans.map((span) => span[1]));
+  const bins = Math.floor((lastFrame - start) / p.binSize);
   if (bins < 2) throw new ValidationError(`prepareLinearTrack: the video spans fewer than 2 bins of ${p.binSize} s`);
   const end = start + bins * p.binSize;
   const counts = binSpikeTimes(recording.spikes.units.map((u) => u.times), { binSize: p.binSize, start, end });
@@ -131,7 +137,10 @@ export function linearTrackSummary(recording: LinearTrackRecording, prepared: Pr
   const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
   return [
     ...describeLinearTrackRecording(recording),
-    `video frames dropped: ${r.tracking.missingLed} with no LED (0, 0) and ${r.tracking.nonIncreasingTime} with a repeated or earlier time (of ${r.tracking.frames})`,
+    `video frames dropped: ${r.tracking.missingLed} with no LED (0, 0), ${r.tracking.nonIncreasingTime} with a repeated or earlier time and ` +
+      `${r.tracking.heldFrames} holding one position for longer than ${p.maxHeldSeconds} s` +
+      (r.tracking.heldSpans.length ? ` (${r.tracking.heldSpans.map(([a, b]) => `${a.toFixed(1)}–${b.toFixed(1)} s`).join(", ")})` : "") +
+      ` (of ${r.tracking.frames})`,
     `bins: ${r.bins} of ${p.binSize} s; ${r.spikesBinned} spikes binned, ${r.spikesOutsideBins} outside the video's time span; ` +
       `${r.gapBins} bins in tracking gaps > ${p.maxGapSeconds} s and ${r.outsideBins} outside the frames have no position`,
     `track: axis fitted on ${t.fitted} moving bins (≥ ${p.axisFitPixelsPerSecond} px/s), across/along spread ${t.straightness.toFixed(2)}; ` +

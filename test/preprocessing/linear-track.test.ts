@@ -8,12 +8,28 @@ import {
   statesAndDifferences, decodeWithControls, medianAbsoluteError, permutation, loadLinearTrackRecording, prepareLinearTrack, linearTrackSummary,
 } from "../../src/index.js";
 
+test("cleanTrackingSamples drops a position held unchanged longer than maxHeldSeconds, keeping the run's first frame, and counts it", () => {
+  // 1 frame/s: moving for 5 s, then one position repeated from t = 5 to t = 20, then moving again; a 3-s stillness stays.
+  const t = Array.from({ length: 30 }, (_, i) => i);
+  const x = t.map((i) => (i >= 5 && i <= 20 ? 50 : i >= 24 && i <= 26 ? 70 : 10 + i));
+  const y = t.map(() => 5);
+  const r = cleanTrackingSamples(t, x, y);
+  assert.equal(r.report.heldFrames, 15);
+  assert.deepEqual(r.report.heldSpans, [[5, 20]]);
+  assert.equal(r.report.kept, 15);
+  assert.ok(r.seconds.includes(5) && !r.seconds.includes(6) && !r.seconds.includes(20), "the run's first frame is kept, the held ones are not");
+  assert.ok([24, 25, 26].every((s) => r.seconds.includes(s)), "a short stillness is not a held value");
+  assert.equal(cleanTrackingSamples(t, x, y, { maxHeldSeconds: Infinity }).report.kept, 30);
+  assert.throws(() => cleanTrackingSamples(t, x, y, { missing: "error" }), /stays exactly the same from t = 5 s to 20 s/);
+  assert.throws(() => cleanTrackingSamples(t, x, y, { maxHeldSeconds: 0 }), /maxHeldSeconds must be > 0/);
+});
+
 test("cleanTrackingSamples drops and counts lost LEDs and non-increasing times; policy error refuses them", () => {
   const t = [0, 1, 2, 2, 3, 2.5, 4], x = [5, 0, 6, 7, 8, 9, 10], y = [5, 0, 6, 7, 8, 9, 0];
   const r = cleanTrackingSamples(t, x, y);
   assert.deepEqual(Array.from(r.seconds), [0, 2, 3, 4]);
   assert.deepEqual(Array.from(r.x), [5, 6, 8, 10]);
-  assert.deepEqual(r.report, { frames: 7, missingLed: 1, nonIncreasingTime: 2, kept: 4, policy: "drop" });
+  assert.deepEqual(r.report, { frames: 7, missingLed: 1, nonIncreasingTime: 2, heldFrames: 0, heldSpans: [], kept: 4, policy: "drop" });
   assert.throws(() => cleanTrackingSamples(t, x, y, { missing: "error" }), /frame 1 \(t = 1 s\) has no LED position/);
   assert.throws(() => cleanTrackingSamples([0, 1], [1], [1, 2]), /2 times but 1 x/);
 });
@@ -129,10 +145,14 @@ test("prepareLinearTrack on the shipped recording: bins, an assumed scale, passe
   assert.equal(p.report.spikesBinned + p.report.spikesOutsideBins, 28829);
   assert.equal(p.report.tracking.nonIncreasingTime, 1, "one frame repeats a time");
   assert.equal(p.report.tracking.missingLed, 0);
+  // the file's last ~980 s repeat one position to the pixel: a tracker holding its last value
+  assert.ok(p.report.tracking.heldFrames > 50000, `${p.report.tracking.heldFrames} held frames`);
+  const spans = p.report.tracking.heldSpans.map(([a, b]) => b - a);
+  assert.deepEqual(spans.map((d) => Math.round(d)), [26, 997], `held spans ${p.report.tracking.heldSpans}`);
+  assert.equal(p.report.spikesOutsideBins, 4, "bins still cover the whole video: held stretches are bins without a position");
   assert.ok(Math.abs(p.track.lengthCm - 150) < 1e-9);
   assert.ok(p.track.straightness < 0.35, `the running positions lie along a line (${p.track.straightness})`);
   assert.ok(p.epochs.segments.length >= 50, `${p.epochs.segments.length} passes`);
-  assert.ok(p.report.offTrackBins > 10000, "the rest box is off the track");
   for (const s of p.epochs.segments) {
     for (let b = s.start; b < s.end; b++) {
       assert.ok(p.position[b] > -15 && p.position[b] < 165, `bin ${b}: ${p.position[b]} cm`);
