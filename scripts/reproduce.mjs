@@ -145,50 +145,13 @@ function checkData(nbPath) {
 
 // Executes a notebook cell by cell with nbclient, stops at the first failing cell, and always
 // writes what was executed (tslab reports errors as stderr streams, so the driver collects them).
-const DRIVER = String.raw`
-import json, os, sys
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-src, out, timeout, kernel = sys.argv[1], sys.argv[2], int(float(sys.argv[3])), sys.argv[4]
-nb = nbformat.read(src, as_version=4)
-client = NotebookClient(nb, timeout=(None if timeout <= 0 else timeout), kernel_name=kernel,
-                        resources={"metadata": {"path": os.path.dirname(os.path.abspath(src))}})
-code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-failure = None
-def emit(**kw):
-    print(json.dumps(kw), flush=True)
-try:
-    with client.setup_kernel():
-        for n, idx in enumerate(code):
-            cell = nb.cells[idx]
-            head, in_import = "", False
-            for line in (l.strip() for l in cell.source.splitlines()):
-                if in_import or line.startswith("import "):
-                    in_import = not (" from " in line or line.startswith("} from") or line.endswith(";"))
-                    continue
-                if line and not line.startswith(("//", "/*", "*")):
-                    head = line
-                    break
-            emit(event="start", index=n + 1, of=len(code), head=head[:70])
-            try:
-                client.execute_cell(cell, idx)
-            except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
-                msgs = [o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"]
-                msgs += ["%s: %s" % (o.get("ename", ""), o.get("evalue", "")) for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-                detail = "".join(msgs).strip() or str(e).strip().splitlines()[-1:]
-                failure = {"cell": n + 1, "of": len(code), "kind": type(e).__name__, "message": detail if isinstance(detail, str) else " ".join(detail)}
-                break
-except Exception as e:
-    failure = failure or {"cell": None, "of": len(code), "kind": type(e).__name__, "message": str(e)}
-nbformat.write(nb, out)
-emit(event="done", failure=failure)
-`;
+/** The notebook driver (Python, nbclient), one process per notebook. */
+const DRIVER = join(dirname(fileURLToPath(import.meta.url)), "notebook-driver.py");
 
 function runNotebook(nb, outDir, env, timeout, onCellStart) {
   return new Promise((resolvePromise) => {
     const outPath = join(outDir, `${nb.id}.ipynb`);
-    const child = spawn(PYTHON, ["-c", DRIVER, nb.path, outPath, String(timeout), KERNEL_NAME], {
+    const child = spawn(PYTHON, [DRIVER, nb.path, outPath, String(timeout), KERNEL_NAME], {
       cwd: dirname(nb.path),
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -402,13 +365,21 @@ export async function main(argv = process.argv.slice(2)) {
     notebooks: selected.map((nb) => nb.id),
   };
   // Ctrl-C or a kill: stop the notebook, say in results.md that the run is incomplete, keep the marker
+  let stopping = false;
   const interrupt = (signal) => {
-    current?.kill("SIGTERM");
+    stopping = true;
+    const driver = current;
+    // the driver shuts its kernel down before it exits; wait for that (at most 15 s)
+    const driverGone = driver && driver.exitCode === null && driver.signalCode === null
+      ? new Promise((done) => { driver.once("close", done); setTimeout(done, 15_000).unref(); })
+      : Promise.resolve();
+    driver?.kill("SIGTERM");
     writeSummary(outDir, run, notebooks, reporting, "interrupted");
     rmSync(progressDir, { recursive: true, force: true });
     process.stdout.write(`\nreproduce: interrupted (${signal}); ${relative(process.cwd(), outDir) || "."} is marked INCOMPLETE\n`);
     const code = signal === "SIGINT" ? 130 : 143;
-    slurm.stop().then(() => process.exit(code), () => process.exit(code));
+    const exit = () => process.exit(code);
+    driverGone.then(() => slurm.stop()).then(exit, exit);
   };
   process.once("SIGINT", interrupt);
   process.once("SIGTERM", interrupt);
@@ -458,6 +429,8 @@ export async function main(argv = process.argv.slice(2)) {
       show(!tty);
     });
     clearInterval(ticker);
+    // stopped: the interrupt handler has written the summary and exits once the kernel is down
+    if (stopping) await new Promise(() => {});
     const seconds = Number(((Date.now() - start) / 1000).toFixed(1));
     const entry = { id: nb.id, status: failure ? "error" : "ran", seconds, data };
     if (failure) {

@@ -4,11 +4,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
+
+/** Process ids whose environment holds MARBLE_RESULTS_DIR=dir (the kernels a run started). */
+function processesOfRun(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, "latin1").split("\0").includes(`MARBLE_RESULTS_DIR=${dir}`)) pids.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
 
 test("reproduce runs notebooks headless and reports checks and errors", { timeout: 300_000 }, () => {
   const out = mkdtempSync(join(tmpdir(), "marble-reproduce-"));
@@ -83,8 +97,10 @@ test("reproduce shows progress from inside a cell and marks an interrupted run i
     // the first notebook's cell reported its loop through the progress channel while it ran
     assert.match(stdout, /\[1\/2\] 01-progress\s+cell 2\/2 \(const task = progressTask[^\n]*· counting sheep [1-5]\/6, ~\d+ s left/);
     assert.ok(existsSync(join(out, "INCOMPLETE")), "a running reproduction is marked incomplete");
+    assert.ok(processesOfRun(out).length > 0, "the run's kernel is found while it runs");
     child.kill("SIGINT");
     assert.equal(await exited, 130);
+    assert.deepEqual(processesOfRun(out), [], "an interrupted run leaves no kernel running");
     assert.ok(existsSync(join(out, "INCOMPLETE")), "an interrupted run keeps its INCOMPLETE marker");
     const md = readFileSync(join(out, "results.md"), "utf8");
     assert.match(md, /Incomplete run \(interrupted\):\*\* 1 of 2 notebooks ran; not run: 02-waits/);
