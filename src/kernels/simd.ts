@@ -178,15 +178,15 @@ export class SimdKernels {
   /** The helper thread with this instance registered, or null when kernels run on one thread. */
   private helper(): KernelHelper | null {
     const h = kernelHelper();
-    if (h && this.helperInstance < 0) {
-      try {
-        this.helperInstance = h.register(this.module, this.memory);
-      } catch (e) {
-        helperFailed(e);
-        return null;
-      }
+    if (!h) return null;
+    try {
+      if (this.helperInstance < 0) this.helperInstance = h.register(this.module, this.memory);
+      // while the helper is still starting, this thread runs the call alone
+      return h.ready() ? h : null;
+    } catch (e) {
+      helperFailed(e);
+      return null;
     }
-    return h;
   }
 
   /**

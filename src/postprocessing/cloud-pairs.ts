@@ -21,6 +21,12 @@ import { FAILED, FINISHED, READY, STOP, solvePair, workOnPairs, type PairJob } f
 
 /** Cost-matrix entries over all pairs below which one thread does the work (about 0.1 s of it). */
 export const PARALLEL_MIN_ENTRIES = 1_000_000;
+/**
+ * Fewest pairs for which a second thread is started: it compiles its code while it solves its
+ * first pairs, so on a handful of large pairs (the toy fields' 6 pairs of 512 points) it finished
+ * last and two threads took longer than one (0.32 s against 0.18 s).
+ */
+export const PARALLEL_MIN_PAIRS = 16;
 /** Largest single cost matrix for which a second thread (with a cost buffer of its own) is used. */
 export const PARALLEL_MAX_PAIR_ENTRIES = 10_000_000;
 
@@ -45,7 +51,7 @@ export function cloudPairDistances(
   }
   const wantTwo =
     options.threads === undefined
-      ? entries >= PARALLEL_MIN_ENTRIES && largest <= PARALLEL_MAX_PAIR_ENTRIES && secondThreadAvailable()
+      ? entries >= PARALLEL_MIN_ENTRIES && pairs.length >= PARALLEL_MIN_PAIRS && largest <= PARALLEL_MAX_PAIR_ENTRIES && secondThreadAvailable()
       : options.threads === 2;
   const job = makeJob(sets, sizes, d, pairs, wantTwo);
   const worker = wantTwo ? startWorker(job) : null;
@@ -53,22 +59,36 @@ export function cloudPairDistances(
     const until = Date.now() + 60_000;
     while (!Atomics.load(job.control, READY) && !Atomics.load(job.control, FAILED) && Date.now() < until) Atomics.wait(job.control, READY, 0, 50);
   }
+  const began = performance.now();
   workOnPairs(job, 1);
   if (worker) {
-    // wait for the pairs the worker is still solving; if it failed, solve what it left
+    // Wait for the pair the worker is still solving, but not for much longer than the caller takes
+    // for a pair: past that (a worker pre-empted by other processes, or still compiling its code),
+    // or if it failed, the caller solves what is left itself. The same code on the same inputs
+    // gives the same bits, whoever finishes first.
     const nPairs = pairs.length;
+    let mine = 0;
+    for (let p = 0; p < nPairs; p++) if (job.solved[p] === 1) mine++;
+    const patience = Math.max(20, (3 * (performance.now() - began)) / Math.max(1, mine));
+    const giveUp = performance.now() + patience;
     for (;;) {
       const finished = Atomics.load(job.control, FINISHED);
       if (finished >= nPairs) break;
-      if (Atomics.load(job.control, FAILED)) {
+      const now = performance.now();
+      if (Atomics.load(job.control, FAILED) || now >= giveUp) {
+        Atomics.store(job.control, STOP, 1);
         const buffer = new Float64Array(maxEntries(job));
-        for (let p = 0; p < nPairs; p++) if (!Atomics.load(job.solved, p)) {
-          job.out[p] = solvePair(job, p, buffer);
-          job.solved[p] = 1;
+        for (let p = 0; p < nPairs; p++) {
+          if (Atomics.load(job.solved, p)) continue;
+          const value = solvePair(job, p, buffer);
+          if (!Atomics.load(job.solved, p)) {
+            job.out[p] = value;
+            Atomics.store(job.solved, p, 1);
+          }
         }
         break;
       }
-      Atomics.wait(job.control, FINISHED, finished, 50);
+      Atomics.wait(job.control, FINISHED, finished, Math.max(1, giveUp - now));
     }
     Atomics.store(job.control, STOP, 1);
     void worker.terminate();

@@ -89,21 +89,34 @@ export function cluster(embedding: MatrixLike, options: ClusterOptions): Cluster
   return opts.relabel ? relabelByProximity(result) : result;
 }
 
-/** Greedy k-means++: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn ∝ D². */
+/**
+ * Greedy k-means++: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn ∝ D².
+ *
+ * Scoring a candidate needs min(D²(x), ‖x − candidate‖²) for every point x. A point at distance r
+ * from its closest chosen centre o cannot come closer to a candidate at more than 2r from o (the
+ * triangle inequality), so such points keep D²(x) without a distance computation; the sums run
+ * over the points in the same order either way, so the centres are those of the full scan.
+ */
 export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Matrix {
-  const n = X.rows, d = X.cols;
+  const n = X.rows, d = X.cols, x = X.data;
   const C = new Matrix(k, d);
   const nTrials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
   C.data.set(X.row(first), 0);
   const closest = new Float64Array(n);
+  const root = new Float64Array(n); // √closest, the pruning radius
+  const owner = new Int32Array(n); // a chosen centre at that distance
   let pot = 0;
   for (let i = 0; i < n; i++) {
-    closest[i] = sqDist(X.data, i * d, C.data, 0, d);
+    closest[i] = sqDist(x, i * d, C.data, 0, d);
+    root[i] = Math.sqrt(closest[i]);
     pot += closest[i];
   }
   const candDist = new Float64Array(n);
   const bestDist = new Float64Array(n);
+  const candOwner = new Int32Array(n);
+  const bestOwner = new Int32Array(n);
+  const toCentre = new Float64Array(k); // candidate ↔ chosen centres
   for (let c = 1; c < k; c++) {
     let bestCand = -1, bestPot = Infinity;
     for (let t = 0; t < nTrials; t++) {
@@ -123,20 +136,34 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Random): Matrix {
       } else {
         cand = rng.int(n);
       }
+      // Half the candidate's distance to each centre, shrunk by a relative margin so that a skipped
+      // point is farther from the candidate by more than round-off.
+      for (let o = 0; o < c; o++) toCentre[o] = 0.5 * Math.sqrt(sqDist(x, cand * d, C.data, o * d, d)) * (1 - 1e-12);
       let candPot = 0;
       for (let i = 0; i < n; i++) {
-        const dd = Math.min(closest[i], sqDist(X.data, i * d, X.data, cand * d, d));
+        let dd = closest[i], own = owner[i];
+        if (toCentre[own] <= root[i]) {
+          const nd = sqDist(x, i * d, x, cand * d, d);
+          if (nd < dd) {
+            dd = nd;
+            own = c;
+          }
+        }
         candDist[i] = dd;
+        candOwner[i] = own;
         candPot += dd;
       }
       if (candPot < bestPot) {
         bestPot = candPot;
         bestCand = cand;
         bestDist.set(candDist);
+        bestOwner.set(candOwner);
       }
     }
     C.data.set(X.row(bestCand), c * d);
     closest.set(bestDist);
+    owner.set(bestOwner);
+    for (let i = 0; i < n; i++) root[i] = Math.sqrt(closest[i]);
     pot = bestPot;
   }
   return C;
@@ -166,10 +193,11 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
   const labels = new Int32Array(n);
   const upper = new Float64Array(n);
   const elkan = n * k <= ELKAN_MAX_BOUNDS;
-  const lower = new Float64Array(elkan ? n * k : n);
+  const bounds = elkan ? new ElkanBounds(n, k) : null;
+  const lower = new Float64Array(elkan ? 0 : n);
   const assignAll = (): void => {
     for (let i = 0; i < n; i++) {
-      if (elkan) elkanFullAssign(X, C, i, labels, upper, lower);
+      if (bounds) bounds.fullAssign(X, C, i, labels, upper);
       else fullAssign(X, C, i, labels, upper, lower);
     }
   };
@@ -177,7 +205,6 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
   const sums = new Matrix(k, d);
   const half = new Float64Array(k); // half the distance from each centre to its nearest other centre
   const moved = new Float64Array(k);
-  const movedList = new Int32Array(k);
   const centreDist = new Float64Array(k * k);
   const next = new Float64Array(d);
   // Initial full assignment.
@@ -236,22 +263,13 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
       } else if (moved[c] > secondMove) secondMove = moved[c];
     }
     if (shift <= tol) break;
-    // Bounds follow the centres. Late iterations move few centres, so Elkan's bounds are updated
-    // for those only.
-    let nMoved = 0;
-    for (let c = 0; c < k; c++) if (moved[c] > 0) movedList[nMoved++] = c;
+    // Bounds follow the centres: upper bounds grow by their centre's move; Elkan's lower bounds
+    // shrink by every centre's move, kept as one running total per centre (ElkanBounds.drift).
+    if (bounds) bounds.centresMoved(moved);
     for (let i = 0; i < n; i++) {
       const a = labels[i];
       upper[i] += moved[a];
-      if (elkan) {
-        const lo = i * k;
-        for (let m = 0; m < nMoved; m++) {
-          const c = movedList[m];
-          lower[lo + c] -= moved[c];
-        }
-      } else {
-        lower[i] -= a === maxMoveC ? secondMove : maxMove;
-      }
+      if (!bounds) lower[i] -= a === maxMoveC ? secondMove : maxMove;
     }
     if (relocated) {
       // Rare: start the bounds afresh.
@@ -269,11 +287,12 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
     }
     // E-step with bounds.
     let changed = 0;
-    if (elkan) {
+    if (bounds) {
+      bounds.newCentres(it);
       for (let i = 0; i < n; i++) {
         const a = labels[i];
         if (upper[i] <= half[a]) continue;
-        if (elkanAssign(X, C, centreDist, i, labels, upper, lower) !== a) changed++;
+        if (bounds.assign(X, C, centreDist, half, i, labels, upper) !== a) changed++;
       }
     } else for (let i = 0; i < n; i++) {
       const a = labels[i];
@@ -308,6 +327,156 @@ function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number) {
 }
 
 /**
+ * Elkan's bounds with two economies that matter in a few dimensions, where a distance costs about
+ * as much as a bound update:
+ * - a lower bound is stored as (distance + the centre's total movement so far) and read back by
+ *   subtracting that centre's current total, so a centre's move costs one addition instead of n;
+ * - a point whose label may change scans the other centres in order of their distance to its own
+ *   centre a and stops at the first c with ‖c_a − c‖ > 2‖x − c_a‖ (no farther centre can be as close).
+ * Ties between distances go to the lower centre index, as in a full scan.
+ */
+class ElkanBounds {
+  /** Lower bound to centre c of point i, plus drift[c] at the time it was stored: (n·k). */
+  private readonly stored: Float64Array;
+  /** Total movement of each centre since the start. */
+  private readonly drift: Float64Array;
+  /**
+   * Lower bound to every centre but the own one, per point, plus maxDrift at the time it was
+   * stored (Hamerly's bound, read back like the others): one test that skips most points.
+   */
+  private readonly second: Float64Array;
+  /** Σ over iterations of the largest centre move. */
+  private maxDrift = 0;
+  /** Other centres by distance to centre a, at a·(k − 1); valid for centres with sortedAt[a] = epoch. */
+  private readonly byDistance: Int32Array;
+  private readonly sortedAt: Int32Array;
+  private readonly keys: Float64Array;
+  private epoch = 0;
+
+  constructor(n: number, private readonly k: number) {
+    this.stored = new Float64Array(n * k);
+    this.drift = new Float64Array(k);
+    this.second = new Float64Array(n);
+    this.byDistance = new Int32Array(k * Math.max(k - 1, 0));
+    this.sortedAt = new Int32Array(k).fill(-1);
+    this.keys = new Float64Array(k);
+  }
+
+  centresMoved(moved: Float64Array): void {
+    let most = 0;
+    for (let c = 0; c < this.k; c++) {
+      this.drift[c] += moved[c];
+      if (moved[c] > most) most = moved[c];
+    }
+    this.maxDrift += most;
+  }
+
+  /** The centres moved: the neighbour orders are recomputed on first use. */
+  newCentres(iteration: number): void {
+    this.epoch = iteration;
+  }
+
+  /** Exact distances to every centre (initial assignment, or after an empty cluster was refilled). */
+  fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array): void {
+    const d = X.cols, k = this.k, lo = i * k;
+    let bi = 0, bd2 = Infinity, b2 = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dd2 = sqDist(X.data, i * d, C.data, c * d, d);
+      this.stored[lo + c] = Math.sqrt(dd2) + this.drift[c];
+      if (dd2 < bd2) {
+        b2 = bd2;
+        bd2 = dd2;
+        bi = c;
+      } else if (dd2 < b2) b2 = dd2;
+    }
+    labels[i] = bi;
+    upper[i] = Math.sqrt(bd2);
+    this.second[i] = Math.sqrt(b2) + this.maxDrift;
+  }
+
+  /** The nearest centre of point i, whose upper bound exceeds half[labels[i]]; returns it. */
+  assign(X: Matrix, C: Matrix, centreDist: Float64Array, half: Float64Array, i: number, labels: Int32Array, upper: Float64Array): number {
+    const d = X.cols, k = this.k, x = X.data, cd = C.data, lo = i * k;
+    const { stored, drift, second, maxDrift } = this;
+    const a0 = labels[i];
+    // Hamerly's test with the bound to the second closest centre (less a round-off margin).
+    const l2 = second[i];
+    if (upper[i] < l2 - maxDrift - 1e-12 * (l2 + maxDrift)) return a0;
+    let u2 = sqDist(x, i * d, cd, a0 * d, d);
+    const u0 = Math.sqrt(u2);
+    stored[lo + a0] = u0 + drift[a0];
+    upper[i] = u0;
+    if (u0 <= half[a0] || u0 < l2 - maxDrift - 1e-12 * (l2 + maxDrift)) return a0;
+    const at = this.neighbours(centreDist, a0), order = this.byDistance;
+    const reach = 2 * u0;
+    let a = a0, u = u0;
+    // the new bound to every centre but the winner: the smallest over the centres looked at (their
+    // lower bounds or distances, and a0's distance if a0 loses) and, past the stop, ‖c_a0 − c‖ − u0
+    let low = Infinity, lowOwner = -1;
+    for (let r = 0; r < k - 1; r++) {
+      const c = order[at + r];
+      const cc = centreDist[a0 * k + c];
+      if (cc > reach) {
+        low = Math.min(low, cc - u0);
+        break;
+      }
+      // skipped when c is provably farther than the best so far: by its lower bound (less a
+      // relative margin for the round-off of the running totals) or by Elkan's half-distance test
+      const s = stored[lo + c];
+      const lc = s - drift[c] - 1e-12 * (s + drift[c]);
+      if (u < lc || u < 0.5 * centreDist[a * k + c]) {
+        // a lower bound for c: lc, or the half-distance test's ‖c_a − c‖ − u
+        const b = Math.max(lc, centreDist[a * k + c] - u);
+        if (b < low) low = b;
+        continue;
+      }
+      const dc2 = sqDist(x, i * d, cd, c * d, d);
+      const dc = Math.sqrt(dc2);
+      stored[lo + c] = dc + drift[c];
+      if (dc2 < u2 || (dc2 === u2 && c < a)) {
+        if (u < low) {
+          low = u;
+          lowOwner = a;
+        }
+        a = c;
+        u = dc;
+        u2 = dc2;
+      } else if (dc < low) {
+        low = dc;
+        lowOwner = c;
+      }
+    }
+    void lowOwner;
+    labels[i] = a;
+    upper[i] = u;
+    second[i] = Math.max(low, 0) + maxDrift;
+    return a;
+  }
+
+  /** Offset in byDistance of the other centres ordered by distance to centre a (insertion sort). */
+  private neighbours(centreDist: Float64Array, a: number): number {
+    const k = this.k, m = k - 1, at = a * m;
+    if (this.sortedAt[a] === this.epoch) return at;
+    const list = this.byDistance, keys = this.keys, row = a * k;
+    let len = 0;
+    for (let c = 0; c < k; c++) {
+      if (c === a) continue;
+      const key = centreDist[row + c];
+      let r = len++;
+      while (r > 0 && keys[r - 1] > key) {
+        keys[r] = keys[r - 1];
+        list[at + r] = list[at + r - 1];
+        r--;
+      }
+      keys[r] = key;
+      list[at + r] = c;
+    }
+    this.sortedAt[a] = this.epoch;
+    return at;
+  }
+}
+
+/**
  * Reassigns point i knowing the exact distance upper[i] to its current centre a: a centre c with
  * ‖c_a − c‖ ≥ 2 upper[i] cannot be closer (Elkan's test) and is bounded below by ‖c_a − c‖ − upper[i].
  */
@@ -332,49 +501,6 @@ function prunedAssign(X: Matrix, C: Matrix, centreDist: Float64Array, i: number,
   labels[i] = bi;
   upper[i] = Math.sqrt(b1);
   lower[i] = Math.min(Math.sqrt(b2), skippedBound);
-}
-
-/**
- * Elkan's step for point i: centre c is skipped while upper[i] ≤ its lower bound or ≤ half the
- * centre distance ‖c_a − c‖ (then c cannot be closer); the upper bound is made exact at the first
- * centre that survives both tests. Ties go to the lower index, as in a full scan. Returns the label.
- */
-function elkanAssign(X: Matrix, C: Matrix, centreDist: Float64Array, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): number {
-  const d = X.cols, k = C.rows, x = X.data, cd = C.data, lo = i * k;
-  let a = labels[i], u = upper[i], exact = false;
-  for (let c = 0; c < k; c++) {
-    if (c === a || u < lower[lo + c] || u < 0.5 * centreDist[a * k + c]) continue;
-    if (!exact) {
-      u = Math.sqrt(sqDist(x, i * d, cd, a * d, d));
-      lower[lo + a] = u;
-      exact = true;
-      if (u < lower[lo + c] || u < 0.5 * centreDist[a * k + c]) continue;
-    }
-    const dc = Math.sqrt(sqDist(x, i * d, cd, c * d, d));
-    lower[lo + c] = dc;
-    if (dc < u || (dc === u && c < a)) {
-      a = c;
-      u = dc;
-    }
-  }
-  labels[i] = a;
-  upper[i] = u;
-  return a;
-}
-
-function elkanFullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
-  const d = X.cols, k = C.rows;
-  let bi = 0, bd = Infinity;
-  for (let c = 0; c < k; c++) {
-    const dd = Math.sqrt(sqDist(X.data, i * d, C.data, c * d, d));
-    lower[i * k + c] = dd;
-    if (dd < bd) {
-      bd = dd;
-      bi = c;
-    }
-  }
-  labels[i] = bi;
-  upper[i] = bd;
 }
 
 function fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {

@@ -191,3 +191,18 @@ test("kernel threads: the calling thread takes every chunk the helper has not st
   assert.equal(ownChunks, 8);
   assert.ok(sameBits(f32.slice(2048, 2048 + 64 * 8), expected));
 });
+
+test("kernel threads: registering with a helper that is still starting does not wait for it", () => {
+  // right after the thread is created it cannot have loaded yet: register returns at once, the
+  // helper is not ready (calls meanwhile run on the calling thread), and the first shared call
+  // waits for the registration and then works
+  const { helper, instance, gemm } = ownHelper();
+  assert.equal(helper.ready(), false, "registration is still under way in a thread that has just started");
+  let n = 0;
+  helper.run(instance, "gemm", (...a) => {
+    n++;
+    gemm(...a);
+  }, [[4, 8, 8, 0, 8, 1, 0, 8, 512, 8, 0]]);
+  assert.ok(n <= 1);
+  assert.equal(helper.ready(), true);
+});

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Matrix, Random, PCA, cluster, embed2D, smacof, classicalMds, fuzzyNeighbourGraph } from "../../src/index.js";
+import { Matrix, Random, PCA, cluster, kmeansPlusPlus, embed2D, smacof, classicalMds, fuzzyNeighbourGraph } from "../../src/index.js";
 
 const FIX = join(__dirname, "..", "fixtures", "postprocessing");
 const load = (name: string) => JSON.parse(readFileSync(join(FIX, name), "utf8"));
@@ -209,5 +209,54 @@ test("k-means with pruning bounds runs exactly the iterations of plain Lloyd (sa
     }
     assert.deepEqual(fast.labels, labels, `${n}×${d}, k = ${k}`);
     for (let e = 0; e < C.data.length; e++) assert.ok(Math.abs(fast.centroids.data[e] - C.data[e]) < 1e-12, `${n}×${d}, k = ${k}: centroid entry ${e}`);
+  }
+});
+
+test("k-means++ skips distances by the triangle inequality yet picks the centres of the full scan", () => {
+  // the full scan: every point's distance to every candidate
+  const naive = (X: Matrix, k: number, rng: Random): Matrix => {
+    const n = X.rows, d = X.cols, C = new Matrix(k, d);
+    const sq = (i: number, o: number) => {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (X.data[i * d + j] - X.data[o * d + j]) ** 2;
+      return s;
+    };
+    const nTrials = 2 + Math.floor(Math.log(k));
+    const first = rng.int(n);
+    C.data.set(X.row(first), 0);
+    let closest: Float64Array = Float64Array.from({ length: n }, (_, i) => sq(i, first));
+    let pot = closest.reduce((a, b) => a + b, 0);
+    for (let c = 1; c < k; c++) {
+      let best: { cand: number; pot: number; dist: Float64Array } | null = null;
+      for (let t = 0; t < nTrials; t++) {
+        let cand = n - 1;
+        if (pot > 0) {
+          const r = rng.random() * pot;
+          let acc = 0;
+          for (let i = 0; i < n; i++) if ((acc += closest[i]) > r) {
+            cand = i;
+            break;
+          }
+        } else cand = rng.int(n);
+        const dist = closest.map((v, i) => Math.min(v, sq(i, cand)));
+        let p = 0;
+        for (let i = 0; i < n; i++) p += dist[i];
+        if (!best || p < best.pot) best = { cand, pot: p, dist };
+      }
+      C.data.set(X.row(best!.cand), c * d);
+      closest = best!.dist;
+      pot = best!.pot;
+    }
+    return C;
+  };
+  const rng = new Random(3);
+  for (const [n, d, k] of [[2000, 5, 60], [500, 2, 25], [300, 9, 8]]) {
+    // clumps with duplicated points, so ties and zero distances occur
+    const X = Matrix.from(Array.from({ length: n }, (_, i) => Array.from({ length: d }, () => (i % 5 === 0 ? 0 : rng.normal() + (i % 3)))));
+    for (const seed of [0, 1, 2]) {
+      const fast = kmeansPlusPlus(X, k, new Random(seed));
+      const full = naive(X, k, new Random(seed));
+      assert.deepEqual(Array.from(fast.data), Array.from(full.data), `${n}×${d}, k = ${k}, seed ${seed}`);
+    }
   }
 });
