@@ -6,6 +6,7 @@
  * distances do not depend on which thread solved it.
  */
 import { transportSimplex } from "./emd.js";
+import { claimItems, type WorkerJob } from "./shared-work.js";
 
 /** EMD between packed point sets xa (n1 points) and xb (n2 points) with uniform weights; `buffer` holds the cost matrix. */
 export function uniformCloudEmd(xa: Float64Array, n1: number, xb: Float64Array, n2: number, d: number, buffer: Float64Array): number {
@@ -27,20 +28,9 @@ export function uniformCloudEmd(xa: Float64Array, n1: number, xb: Float64Array, 
   return res.cost / (n1 * n2);
 }
 
-// Slots of the control block (Int32).
-/** Index of the next pair to take. */
-export const NEXT = 0;
-/** Pairs finished. */
-export const FINISHED = 1;
-/** Set when the second thread failed; its unfinished pairs are then solved by the caller. */
-export const FAILED = 2;
-/** Set by the caller when the remaining pairs no longer need the second thread. */
-export const STOP = 3;
-/** Set by the second thread when it is running. */
-export const READY = 4;
-
 /** A list of pairs of point sets, in shared memory when two threads work on it. */
-export interface PairJob {
+export interface PairJob extends WorkerJob {
+  kind: "cloud-pairs";
   /** Every set's points, packed one after another (row-major, d columns). */
   points: Float64Array;
   /** Start (in points) and size of each set: set s is rows starts[s] … starts[s] + sizes[s] − 1. */
@@ -51,27 +41,21 @@ export interface PairJob {
   pairs: Int32Array;
   /** EMD of pair p, written when solved. */
   out: Float64Array;
-  /** Once pair p is solved: 1 when the calling thread solved it, 2 when the second thread did. */
-  solved: Int32Array;
-  control: Int32Array;
 }
 
 /** Takes pairs from the job's counter and solves them until none is left (or STOP is set); `by` marks who solved them. */
 export function workOnPairs(job: PairJob, by: 1 | 2): void {
-  const { sizes, pairs, out, solved, control } = job;
-  const nPairs = out.length;
-  let largest = 0;
-  for (let p = 0; p < nPairs; p++) largest = Math.max(largest, sizes[pairs[2 * p]] * sizes[pairs[2 * p + 1]]);
-  const buffer = new Float64Array(largest);
-  for (;;) {
-    if (Atomics.load(control, STOP)) return;
-    const p = Atomics.add(control, NEXT, 1);
-    if (p >= nPairs) return;
-    out[p] = solvePair(job, p, buffer);
-    Atomics.store(solved, p, by);
-    Atomics.add(control, FINISHED, 1);
-    Atomics.notify(control, FINISHED);
-  }
+  const buffer = new Float64Array(largestPair(job));
+  claimItems(job, job.out.length, by, (p) => {
+    job.out[p] = solvePair(job, p, buffer);
+  });
+}
+
+/** Entries of the job's largest cost matrix. */
+export function largestPair(job: PairJob): number {
+  let m = 0;
+  for (let p = 0; p < job.out.length; p++) m = Math.max(m, job.sizes[job.pairs[2 * p]] * job.sizes[job.pairs[2 * p + 1]]);
+  return m;
 }
 
 /** The EMD of pair p of the job; `buffer` (at least n_s · n_t entries) holds its cost matrix. */

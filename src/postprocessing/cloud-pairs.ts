@@ -7,17 +7,17 @@
  * calling thread and one worker thread take pairs from a shared atomic counter (dynamic, so an
  * uneven mix of sizes still balances) and write each distance into shared memory. The API stays
  * synchronous: the caller works through pairs itself and then waits only for the pair the worker
- * is finishing. Each pair runs the same code on the same inputs on either thread, so the
- * distances are bit for bit those of one thread (tested).
+ * is finishing, or solves it too when the worker is late (src/postprocessing/shared-work.ts).
+ * Each pair runs the same code on the same inputs on either thread, so the distances are bit for
+ * bit those of one thread (tested).
  *
  * The worker starts only for enough work (starting it costs tens of milliseconds), when two
  * kernel threads are allowed (`MARBLE_THREADS`, `setKernelThreads`) and when other processes do
  * not keep the second core busy (the same rule as the kernels' helper thread).
  */
-import { Worker } from "node:worker_threads";
-import { extname, join } from "node:path";
 import { secondThreadAvailable } from "../kernels/helper-thread.js";
-import { FAILED, FINISHED, READY, STOP, solvePair, workOnPairs, type PairJob } from "./cloud-emd.js";
+import { largestPair, solvePair, workOnPairs, type PairJob } from "./cloud-emd.js";
+import { bySecondThread, CONTROL_SLOTS, finishWithWorker, startWorker, waitUntilStarted } from "./shared-work.js";
 
 /** Cost-matrix entries over all pairs below which one thread does the work (about 0.1 s of it). */
 export const PARALLEL_MIN_ENTRIES = 1_000_000;
@@ -55,47 +55,16 @@ export function cloudPairDistances(
       : options.threads === 2;
   const job = makeJob(sets, sizes, d, pairs, wantTwo);
   const worker = wantTwo ? startWorker(job) : null;
-  if (worker && options.startTogether) {
-    const until = Date.now() + 60_000;
-    while (!Atomics.load(job.control, READY) && !Atomics.load(job.control, FAILED) && Date.now() < until) Atomics.wait(job.control, READY, 0, 50);
-  }
+  if (worker && options.startTogether) waitUntilStarted(job);
   const began = performance.now();
   workOnPairs(job, 1);
   if (worker) {
-    // Wait for the pair the worker is still solving, but not for much longer than the caller takes
-    // for a pair: past that (a worker pre-empted by other processes, or still compiling its code),
-    // or if it failed, the caller solves what is left itself. The same code on the same inputs
-    // gives the same bits, whoever finishes first.
-    const nPairs = pairs.length;
-    let mine = 0;
-    for (let p = 0; p < nPairs; p++) if (job.solved[p] === 1) mine++;
-    const patience = Math.max(20, (3 * (performance.now() - began)) / Math.max(1, mine));
-    const giveUp = performance.now() + patience;
-    for (;;) {
-      const finished = Atomics.load(job.control, FINISHED);
-      if (finished >= nPairs) break;
-      const now = performance.now();
-      if (Atomics.load(job.control, FAILED) || now >= giveUp) {
-        Atomics.store(job.control, STOP, 1);
-        const buffer = new Float64Array(maxEntries(job));
-        for (let p = 0; p < nPairs; p++) {
-          if (Atomics.load(job.solved, p)) continue;
-          const value = solvePair(job, p, buffer);
-          if (!Atomics.load(job.solved, p)) {
-            job.out[p] = value;
-            Atomics.store(job.solved, p, 1);
-          }
-        }
-        break;
-      }
-      Atomics.wait(job.control, FINISHED, finished, Math.max(1, giveUp - now));
-    }
-    Atomics.store(job.control, STOP, 1);
-    void worker.terminate();
+    const buffer = new Float64Array(largestPair(job));
+    finishWithWorker(job, pairs.length, began, worker, (p) => {
+      job.out[p] = solvePair(job, p, buffer);
+    });
   }
-  let bySecondThread = 0;
-  for (let p = 0; p < pairs.length; p++) if (job.solved[p] === 2) bySecondThread++;
-  return { distances: Float64Array.from(job.out), bySecondThread };
+  return { distances: Float64Array.from(job.out), bySecondThread: bySecondThread(job, pairs.length) };
 }
 
 function makeJob(sets: Float64Array[], sizes: number[], d: number, pairs: [number, number][], shared: boolean): PairJob {
@@ -117,32 +86,10 @@ function makeJob(sets: Float64Array[], sizes: number[], d: number, pairs: [numbe
     pairList[2 * p + 1] = t;
   });
   return {
+    kind: "cloud-pairs",
     points, starts, sizes: sz, d, pairs: pairList,
     out: new Float64Array(alloc(8 * pairs.length)),
     solved: new Int32Array(alloc(4 * pairs.length)),
-    control: new Int32Array(alloc(32)),
+    control: new Int32Array(alloc(4 * CONTROL_SLOTS)),
   };
-}
-
-function maxEntries(job: PairJob): number {
-  let m = 0;
-  for (let p = 0; p < job.out.length; p++) m = Math.max(m, job.sizes[job.pairs[2 * p]] * job.sizes[job.pairs[2 * p + 1]]);
-  return m;
-}
-
-/** The worker thread, or null when it cannot start (the caller then does all the work). */
-function startWorker(job: PairJob): Worker | null {
-  const ext = extname(__filename);
-  const file = join(__dirname, `cloud-pairs-worker${ext}`);
-  // from the TypeScript source (tests, scripts run through tsx) the worker registers tsx first
-  const source = ext === ".ts" ? `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(file)});` : null;
-  try {
-    const worker = source ? new Worker(source, { eval: true, workerData: job }) : new Worker(file, { workerData: job });
-    // a worker that fails to load reports it on the event loop; its pairs are then the caller's
-    worker.on("error", () => Atomics.store(job.control, FAILED, 1));
-    worker.unref();
-    return worker;
-  } catch {
-    return null;
-  }
 }

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { bestOfRestarts } from "../../src/postprocessing/kmeans-restarts.js";
 import { Matrix, Random, PCA, cluster, kmeansPlusPlus, embed2D, smacof, classicalMds, fuzzyNeighbourGraph } from "../../src/index.js";
 
 const FIX = join(__dirname, "..", "fixtures", "postprocessing");
@@ -260,3 +261,41 @@ test("k-means++ skips distances by the triangle inequality yet picks the centres
     }
   }
 });
+
+test("k-means restarts over two threads: the second thread runs some, the best run is the one-thread run bit for bit", () => {
+  const rng = new Random(8);
+  const X = Matrix.from(Array.from({ length: 1500 }, (_, i) => Array.from({ length: 4 }, (_, j) => rng.normal() + (j === 0 ? (i % 6) * 0.7 : 0))));
+  for (const [k, seed] of [[12, 0], [30, 5]]) {
+    const tol = 1e-6;
+    const one = bestOfRestarts(X, k, seed, 10, 300, tol, { threads: 1 });
+    const two = bestOfRestarts(X, k, seed, 10, 300, tol, { threads: 2, startTogether: true });
+    assert.equal(one.bySecondThread, 0);
+    assert.ok(two.bySecondThread > 0 && two.bySecondThread < 10, `second thread ran ${two.bySecondThread} of 10`);
+    assert.ok(Object.is(one.run.inertia, two.run.inertia));
+    assert.equal(one.run.iterations, two.run.iterations);
+    assert.deepEqual(Array.from(two.run.labels), Array.from(one.run.labels));
+    assert.deepEqual(Array.from(two.run.centroids.data), Array.from(one.run.centroids.data));
+    // and the restarts are those of one generator in turn: k-means++ then Lloyd, best inertia
+    const gen = new Random(seed);
+    let best = Infinity;
+    for (let r = 0; r < 10; r++) {
+      const run = cluster(X, { nClusters: k, seed, init: kmeansPlusPlus(X, k, gen), relabel: false, tol: tol / meanFeatureVariance(X) });
+      best = Math.min(best, run.inertia);
+    }
+    assert.ok(Math.abs(best - one.run.inertia) <= 1e-9 * best, `${best} vs ${one.run.inertia}`);
+  }
+});
+
+/** Mean per-feature variance (cluster scales its tol by it). */
+function meanFeatureVariance(X: Matrix): number {
+  let v = 0;
+  for (let j = 0; j < X.cols; j++) {
+    let s = 0, s2 = 0;
+    for (let i = 0; i < X.rows; i++) {
+      s += X.get(i, j);
+      s2 += X.get(i, j) ** 2;
+    }
+    v += s2 / X.rows - (s / X.rows) ** 2;
+  }
+  return v / X.cols;
+}

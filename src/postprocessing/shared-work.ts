@@ -1,0 +1,108 @@
+/**
+ * A list of independent items (transport problems, k-means restarts) worked through by the
+ * calling thread and, when worthwhile, one worker thread, both taking the next item from one
+ * atomic counter in shared memory. The API of the callers stays synchronous: the caller works
+ * through items itself and then waits only for the item the worker is finishing, or solves it
+ * too when the worker is late or failed. Each item runs the same code on the same inputs on
+ * either thread, so results do not depend on which thread solved what.
+ */
+import { Worker } from "node:worker_threads";
+import { extname, join } from "node:path";
+
+// Slots of a job's control block (Int32).
+/** Index of the next item to take. */
+export const NEXT = 0;
+/** Items finished. */
+export const FINISHED = 1;
+/** Set when the worker failed; its unfinished items are then solved by the caller. */
+export const FAILED = 2;
+/** Set by the caller when the remaining items no longer need the worker. */
+export const STOP = 3;
+/** Set by the worker when it is running. */
+export const READY = 4;
+/** Int32 slots of a control block. */
+export const CONTROL_SLOTS = 8;
+
+/** What the worker thread is asked to do: `kind` names the loop (see postprocessing-worker.ts). */
+export interface WorkerJob {
+  kind: "cloud-pairs" | "kmeans-restarts";
+  control: Int32Array;
+  /** Once item p is done: 1 when the calling thread did it, 2 when the worker did. */
+  solved: Int32Array;
+}
+
+/** Takes items from the job's counter and runs `solve` on each until none is left (or STOP is set). */
+export function claimItems(job: WorkerJob, count: number, by: 1 | 2, solve: (item: number) => void): void {
+  const { control, solved } = job;
+  for (;;) {
+    if (Atomics.load(control, STOP)) return;
+    const p = Atomics.add(control, NEXT, 1);
+    if (p >= count) return;
+    solve(p);
+    Atomics.store(solved, p, by);
+    Atomics.add(control, FINISHED, 1);
+    Atomics.notify(control, FINISHED);
+  }
+}
+
+/** The worker thread running `job`, or null when it cannot start (the caller then does all the work). */
+export function startWorker(job: WorkerJob): Worker | null {
+  const ext = extname(__filename);
+  const file = join(__dirname, `postprocessing-worker${ext}`);
+  // from the TypeScript source (tests, scripts run through tsx) the worker registers tsx first
+  const source = ext === ".ts" ? `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(file)});` : null;
+  try {
+    const worker = source ? new Worker(source, { eval: true, workerData: job }) : new Worker(file, { workerData: job });
+    // a worker that fails to load reports it on the event loop; its items are then the caller's
+    worker.on("error", () => Atomics.store(job.control, FAILED, 1));
+    worker.unref();
+    return worker;
+  } catch {
+    return null;
+  }
+}
+
+/** Blocks (up to a minute) until the worker runs or failed: both threads then share even a short list (tests). */
+export function waitUntilStarted(job: WorkerJob): void {
+  const until = Date.now() + 60_000;
+  while (!Atomics.load(job.control, READY) && !Atomics.load(job.control, FAILED) && Date.now() < until) Atomics.wait(job.control, READY, 0, 50);
+}
+
+/**
+ * Called once the caller's own `claimItems` returned (after it started at `began`, a
+ * performance.now() time): waits for the item the worker is finishing, but not for much longer
+ * than the caller took per item — past that (a worker pre-empted by other processes, or still
+ * compiling its code), or if it failed, the caller runs `solve` on what is left itself, then
+ * stops the worker.
+ */
+export function finishWithWorker(job: WorkerJob, count: number, began: number, worker: Worker, solve: (item: number) => void): void {
+  const { control, solved } = job;
+  let mine = 0;
+  for (let p = 0; p < count; p++) if (solved[p] === 1) mine++;
+  const patience = Math.max(20, (3 * (performance.now() - began)) / Math.max(1, mine));
+  const giveUp = performance.now() + patience;
+  for (;;) {
+    const finished = Atomics.load(control, FINISHED);
+    if (finished >= count) break;
+    const now = performance.now();
+    if (Atomics.load(control, FAILED) || now >= giveUp) {
+      Atomics.store(control, STOP, 1);
+      for (let p = 0; p < count; p++) {
+        if (Atomics.load(solved, p)) continue;
+        solve(p);
+        Atomics.store(solved, p, 1);
+      }
+      break;
+    }
+    Atomics.wait(control, FINISHED, finished, Math.max(1, giveUp - now));
+  }
+  Atomics.store(control, STOP, 1);
+  void worker.terminate();
+}
+
+/** Items of the job the worker solved. */
+export function bySecondThread(job: WorkerJob, count: number): number {
+  let n = 0;
+  for (let p = 0; p < count; p++) if (job.solved[p] === 2) n++;
+  return n;
+}
