@@ -313,20 +313,13 @@ class ElkanBounds {
 
   /** Exact distances to every centre (initial assignment, or after an empty cluster was refilled). */
   fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array): void {
-    const d = X.cols, k = this.k, lo = i * k;
-    let bi = 0, bd2 = Infinity, b2 = Infinity;
-    for (let c = 0; c < k; c++) {
-      const dd2 = sqDist(X.data, i * d, C.data, c * d, d);
-      this.stored[lo + c] = Math.sqrt(dd2) + this.drift[c];
-      if (dd2 < bd2) {
-        b2 = bd2;
-        bd2 = dd2;
-        bi = c;
-      } else if (dd2 < b2) b2 = dd2;
-    }
-    labels[i] = bi;
-    upper[i] = Math.sqrt(bd2);
-    this.second[i] = Math.sqrt(b2) + this.maxDrift;
+    fullAssign(X, C, i, labels, upper, this.second, this);
+    this.second[i] += this.maxDrift;
+  }
+
+  /** Stores the exact distance `dist` from point i to centre c as its lower bound. */
+  store(i: number, c: number, dist: number): void {
+    this.stored[i * this.k + c] = dist + this.drift[c];
   }
 
   /** The nearest centre of point i, whose upper bound exceeds half[labels[i]]; returns it. */
@@ -438,11 +431,16 @@ function prunedAssign(X: Matrix, C: Matrix, centreDist: Float64Array, i: number,
   lower[i] = Math.min(Math.sqrt(b2), skippedBound);
 }
 
-function fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
+/**
+ * Exact distances from point i to every centre: its label, the distance to it (upper) and to the
+ * second closest (lower); with `bounds`, every distance is also kept as that centre's lower bound.
+ */
+function fullAssign(X: Matrix, C: Matrix, i: number, labels: Int32Array, upper: Float64Array, lower: Float64Array, bounds?: ElkanBounds): void {
   const d = X.cols, k = C.rows;
   let b1 = Infinity, b2 = Infinity, bi = 0;
   for (let c = 0; c < k; c++) {
     const dd = sqDist(X.data, i * d, C.data, c * d, d);
+    if (bounds) bounds.store(i, c, Math.sqrt(dd));
     if (dd < b1) {
       b2 = b1;
       b1 = dd;
