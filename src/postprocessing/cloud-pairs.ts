@@ -14,10 +14,13 @@
  * kernel threads are allowed (`MARBLE_THREADS`, `setKernelThreads`) and when other processes do
  * not keep the second core busy (the same rule as the kernels' helper thread).
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { extname, join } from "node:path";
 import { secondThreadAvailable } from "../kernels/helper-thread.js";
 import { FAILED, FINISHED, READY, STOP, solvePair, workOnPairs, type PairJob } from "./cloud-emd.js";
+import { lazyModule } from "../core/lazy-module.js";
+
+const workerThreads = lazyModule<typeof import("node:worker_threads")>("node:worker_threads", "a second thread for optimal-transport pairs");
 
 /** Cost-matrix entries over all pairs below which one thread does the work (about 0.1 s of it). */
 export const PARALLEL_MIN_ENTRIES = 1_000_000;
@@ -117,6 +120,7 @@ function startWorker(job: PairJob): Worker | null {
   // from the TypeScript source (tests, scripts run through tsx) the worker registers tsx first
   const source = ext === ".ts" ? `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(file)});` : null;
   try {
+    const { Worker } = workerThreads();
     const worker = source ? new Worker(source, { eval: true, workerData: job }) : new Worker(file, { workerData: job });
     // a worker that fails to load reports it on the event loop; its pairs are then the caller's
     worker.on("error", () => Atomics.store(job.control, FAILED, 1));
