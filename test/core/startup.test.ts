@@ -112,6 +112,20 @@ test("marble --help loads no command", () => {
   }
 });
 
+test("an area that fails to load says which, for which export, with the cause", () => {
+  // the io area made unloadable in the child, as a broken install would
+  const failed = cjs(`const Module = require("node:module");
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (request === "./io/index.js") throw new Error("simulated: cannot read io");
+  return load.call(this, request, parent, isMain);
+};
+try { lib.readNpy; report("loaded"); } catch (err) { report([err.message, err.cause && err.cause.message]); }`);
+  const [message, cause] = failed.value as [string, string];
+  assert.match(message, /^@marble-lab\/core: loading io\/index\.js \(for readNpy\) failed: simulated: cannot read io$/);
+  assert.equal(cause, "simulated: cannot read io");
+});
+
 test("a package that cannot be loaded fails with its name, what needed it and the fix", () => {
   const load = lazyModule<unknown>("marble-lab-no-such-package", "a start-up test");
   assert.throws(load, (err: Error) => {
