@@ -320,7 +320,7 @@ export async function main(argv = process.argv.slice(2)) {
   spawnSync(process.execPath, [join(root, "scripts", "link-self.mjs")], { cwd: root, stdio: "inherit" });
   if (opts.build) {
     console.log("reproduce: building the library (npm run build)…");
-    const b = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+    const b = spawnSync(process.execPath, [join(root, "scripts", "build-library.mjs")], { cwd: root, stdio: "inherit" });
     if (b.status !== 0) {
       console.error("reproduce: the library build failed; fix the type errors above first");
       return 1;

@@ -1,6 +1,9 @@
-import { UMAP } from "umap-js";
+import type { UMAP } from "umap-js";
 import { Matrix, type MatrixLike, Random, toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, ValidationError } from "../core/index.js";
 import type { Embedder } from "./types.js";
+import { lazyModule } from "../core/lazy-module.js";
+
+const umapJs = lazyModule<typeof import("umap-js")>("umap-js", "UmapEmbedder");
 
 export interface UmapEmbedderParams {
   nComponents: number;
@@ -62,6 +65,7 @@ export class UmapEmbedder implements Embedder {
       throw new ValidationError(`UmapEmbedder.fit data: needs more rows (${X.rows}) than nNeighbors (${p.nNeighbors}); lower nNeighbors`);
     }
     const rng = new Random(p.seed);
+    const { UMAP } = umapJs();
     this.umap = new UMAP({
       nComponents: p.nComponents,
       nNeighbors: p.nNeighbors,

@@ -9,7 +9,6 @@ import { getManifest, loadManifests, type DatasetManifest } from "../io/manifest
 import { cacheDir, dataDir } from "../io/paths.js";
 import { UsageError, closestNames } from "./args.js";
 
-export const summary = "list, fetch and verify datasets (data list | fetch NAME | verify [NAME])";
 
 const USAGE = `usage:
   marble data list                 datasets, where they live, and what is in the cache

@@ -17,7 +17,6 @@ import { CONDITION_OPTIONS, MODEL_OPTIONS, DATASET_OPTIONS, restateForFlags } fr
 import { readConditions, checkPairCount, checkOutputName, writeEmbedding, type MatrixFile } from "./matrix-files.js";
 import { EpochLog } from "./epoch-log.js";
 
-export const summary = "train MARBLE on .npy/.csv anchors and vectors, write a checkpoint folder";
 
 const FILE_OPTIONS: readonly OptionSpec[] = [
   ...CONDITION_OPTIONS,

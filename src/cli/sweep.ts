@@ -7,7 +7,6 @@ import { collectSweep } from "../sweep/collect.js";
 import { sweepStateWithSlurm } from "../sweep/slurm.js";
 import { HELP_OPTION, UsageError, closestNames, formatOptions, parseArgs, runCommand, type OptionSpec } from "./args.js";
 
-export const summary = "parameter and session sweeps (sweep plan | run | run-task | status | collect SPEC)";
 
 const OUT: OptionSpec = { flag: "out", kind: "string", metavar: "DIR", description: "the sweep folder (default: the spec's \"output\", else NAME.sweep beside the spec)" };
 

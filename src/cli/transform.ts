@@ -12,7 +12,6 @@ import { CONDITION_OPTIONS, DATASET_DEFAULTS, DATASET_OPTIONS, MODEL_OPTIONS } f
 import { readConditions, checkPairCount, checkOutputName, writeEmbedding, describeShape, type MatrixFile } from "./matrix-files.js";
 import { buildDataset } from "./fit.js";
 
-export const summary = "embed .npy/.csv anchors and vectors with a trained checkpoint";
 
 const FILE_OPTIONS: readonly OptionSpec[] = [
   { flag: "model", kind: "string", metavar: "DIR", description: "checkpoint folder written by marble fit (required)" },

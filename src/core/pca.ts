@@ -1,9 +1,12 @@
-import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
+import { lazyModule } from "./lazy-module.js";
 import { Matrix, type MatrixLike } from "./matrix.js";
 import { symmetricEigen } from "./eigen.js";
 import { topSymmetricEigen } from "./top-eigen.js";
 import { toMatrix, ValidationError, checkInteger } from "./validate.js";
 import { addScatterUpper } from "./scatter.js";
+
+// ml-matrix only for eigenproblems beyond 48 × 48, so only then
+const mlMatrix = lazyModule<typeof import("ml-matrix")>("ml-matrix", "eigendecompositions larger than 48 × 48 (PCA, MDS)");
 
 /**
  * Principal component analysis with scikit-learn's fit/transform shape. Fitted on one
@@ -116,6 +119,7 @@ export class PCA {
 export function eigenDescending(a: Matrix): { values: Float64Array; vectors: Matrix } {
   const d = a.rows;
   if (d <= 48) return symmetricEigen(a);
+  const { EigenvalueDecomposition, Matrix: MlMatrix } = mlMatrix();
   const evd = new EigenvalueDecomposition(new MlMatrix(a.toArray()), { assumeSymmetric: true });
   const vals = evd.realEigenvalues;
   const vecs = evd.eigenvectorMatrix;

@@ -4,13 +4,15 @@
  * verification against the manifest or a local pin, and atomic placement (download to
  * `<file>.part`, verify, rename).
  */
-import { createHash } from "node:crypto";
+import { lazyModule } from "../core/lazy-module.js";
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pinFilePath, readPins, repinHint, writePin, type ChecksumPin } from "./checksum-pins.js";
 import { downloadToPart, partSize, request } from "./http-download.js";
 import type { DatasetManifest, ManifestFile } from "./manifest.js";
 import { cacheDir, dataDir } from "./paths.js";
+
+const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "download checksums");
 
 export interface Checksums {
   size?: number;
@@ -29,8 +31,8 @@ export interface VerifyResult {
 
 /** md5 and sha256 of a file, streamed. */
 export async function hashFile(path: string): Promise<{ size: number; md5: string; sha256: string }> {
-  const md5 = createHash("md5");
-  const sha256 = createHash("sha256");
+  const md5 = nodeCrypto().createHash("md5");
+  const sha256 = nodeCrypto().createHash("sha256");
   let size = 0;
   for await (const chunk of createReadStream(path)) {
     const b = chunk as Buffer;

@@ -3,8 +3,12 @@
  * `.part` file to the server's complete file with Range requests where resuming is safe.
  */
 import { createWriteStream, existsSync, rmSync, statSync } from "node:fs";
-import { get as httpGet, type IncomingMessage } from "node:http";
-import { get as httpsGet } from "node:https";
+import type { IncomingMessage } from "node:http";
+import { lazyModule } from "../core/lazy-module.js";
+
+// the HTTP stack (http, https, tls, net) is loaded by the first download, not by every import
+const http = lazyModule<typeof import("node:http")>("node:http", "downloads");
+const https = lazyModule<typeof import("node:https")>("node:https", "downloads");
 
 /** What a download needs to know (a subset of fetchFile's options). */
 export interface DownloadOptions {
@@ -20,7 +24,7 @@ export interface DownloadOptions {
 export function request(url: string, headers: Record<string, string>, timeoutMs: number, redirects = 0): Promise<{ res: IncomingMessage; url: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const getter = u.protocol === "https:" ? httpsGet : u.protocol === "http:" ? httpGet : null;
+    const getter = u.protocol === "https:" ? https().get : u.protocol === "http:" ? http().get : null;
     if (!getter) {
       reject(new Error(`unsupported URL scheme in ${url}`));
       return;

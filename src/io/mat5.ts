@@ -6,10 +6,12 @@
  * column-major order; the stored element type may be narrower than the array's class.
  * Reference: MathWorks, "MAT-File Format" (matfile_format.pdf).
  */
-import { inflateSync } from "node:zlib";
 import { Matrix } from "../core/index.js";
+import { lazyModule } from "../core/lazy-module.js";
 import { type NdArray, type NumericTypedArray, decodeElements, shapeSize, toFloat64 } from "./dtype.js";
 import { readInputFile } from "./input-file.js";
+
+const zlib = lazyModule<typeof import("node:zlib")>("node:zlib", "compressed MAT-file variables");
 
 /** A MATLAB value read from a MAT-file. Numeric and logical arrays are NdArrays in column-major order. */
 export type MatValue = MatNumeric | MatChar | MatCell | MatStruct | MatUnsupported;
@@ -264,7 +266,7 @@ export function readMat5(pathOrBuffer: string | Uint8Array): Record<string, MatV
     if (el.type === MI_COMPRESSED) {
       let inflated: Uint8Array;
       try {
-        inflated = inflateSync(el.data);
+        inflated = zlib().inflateSync(el.data);
       } catch (err) {
         throw new Error(`${where}: corrupt compressed variable: ${(err as Error).message}`, { cause: err });
       }

@@ -6,9 +6,11 @@
  * Nothing is ever executed: a reference to any class other than the few NumPy/joblib constructors
  * understood here becomes an inert `PythonObject` record.
  */
-import { gunzipSync, inflateSync } from "node:zlib";
+import { lazyModule } from "../core/lazy-module.js";
 import { type NdArray, decodeElements, dtypeSize, parseDtype, shapeSize } from "./dtype.js";
 import { readInputFile } from "./input-file.js";
+
+const zlib = lazyModule<typeof import("node:zlib")>("node:zlib", "compressed joblib files");
 
 /** A value of a class this reader does not reconstruct: its qualified name, arguments and state. */
 export class PythonObject {
@@ -549,8 +551,8 @@ export function readJoblib(pathOrBuffer: string | Uint8Array): unknown {
     }
   };
   if (bytes.length < 2) throw new Error(`${where}: ${bytes.length} bytes is too short to be a joblib/pickle file`);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = decompress(gunzipSync, "gzip");
-  else if (bytes[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(bytes[1])) bytes = decompress(inflateSync, "zlib");
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = decompress((b) => zlib().gunzipSync(b), "gzip");
+  else if (bytes[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(bytes[1])) bytes = decompress((b) => zlib().inflateSync(b), "zlib");
   else if (bytes[0] === 0x5a && bytes[1] === 0x46) {
     throw new Error(`${where}: joblib < 0.10 compressed format is not supported; re-save with a current joblib`);
   } else if (bytes[0] !== 0x80) {

@@ -3,10 +3,12 @@
  * `<root>/data.pkl` (a pickle whose tensors point at storages by persistent id) and one raw
  * little-endian file per storage, `<root>/data/<key>`. Read without PyTorch, nothing executed.
  */
-import { inflateRawSync } from "node:zlib";
+import { lazyModule } from "../core/lazy-module.js";
 import { type NdArray, type NumericTypedArray, decodeElements, dtypeSize, shapeSize } from "./dtype.js";
 import { unpickle } from "./pickle.js";
 import { readInputFile } from "./input-file.js";
+
+const zlib = lazyModule<typeof import("node:zlib")>("node:zlib", "compressed PyTorch checkpoints");
 
 /** Entries of a zip archive (stored or deflated), by name. */
 export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Uint8Array> {
@@ -78,7 +80,7 @@ export function readZipEntries(bytes: Uint8Array, where = "zip"): Map<string, Ui
     else if (method === 8) {
       try {
         // the declared size bounds the output, so a corrupt stream cannot inflate without limit
-        out.set(name, inflateRawSync(raw, { maxOutputLength: Math.max(1, size) }));
+        out.set(name, zlib().inflateRawSync(raw, { maxOutputLength: Math.max(1, size) }));
       } catch (err) {
         throw corrupt(`entry ${name} does not inflate: ${(err as Error).message}`);
       }

@@ -22,9 +22,13 @@
  * once. Set MARBLE_THREADS=1 in the environment (or call `setKernelThreads(1)`) to keep all
  * kernel work on the calling thread.
  */
-import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { Worker, MessagePort } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { MachineLoadMonitor } from "./machine-load.js";
+import { lazyModule } from "../core/lazy-module.js";
+
+// loaded with the first helper thread: importing the library starts no thread and needs none
+const workerThreads = lazyModule<typeof import("node:worker_threads")>("node:worker_threads", "the kernels' helper thread");
 
 /** Kernels the helper may run, by index in this list (the export names of asm/kernels.ts). */
 export const HELPER_KERNELS = ["gemm", "gatherExpansion", "derivativeShared"] as const;
@@ -109,6 +113,7 @@ export class KernelHelper {
 
   constructor() {
     const control = new SharedArrayBuffer(64), argBuffer = new SharedArrayBuffer(8 * MAX_ARGS * MAX_CHUNKS);
+    const { MessageChannel, Worker } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.ctl = new Int32Array(control);

@@ -19,7 +19,7 @@ import { contrastiveLoss } from "./loss.js";
 import { createFeatureProvider, type FeatureProvider } from "./features.js";
 import { clampDiffusionTime } from "./diffusion.js";
 import { subsampleKernels } from "./subsample.js";
-import { randomUUID } from "node:crypto";
+import { lazyModule } from "../core/lazy-module.js";
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
 import { checkOutputFolder, shellArg, CheckpointError } from "./checkpoint-io.js";
 import { writeMarbleCheckpoint, readMarbleCheckpoint, type OptimizerState } from "./checkpoint.js";
@@ -29,6 +29,8 @@ import { ProgressBar } from "./progress.js";
 import { checkMarbleOptions, checkFitCall, checkDataset } from "./options.js";
 import type { ConstructDatasetOptions } from "../geometry/dataset.js";
 import { MomentumSgd } from "./optimizer.js";
+
+const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "run identifiers");
 
 /** The dimensions a trained model expects of any dataset it is fitted to or embeds. */
 export interface MarbleDataSignature {
@@ -158,7 +160,7 @@ export class Marble {
   valLosses: number[] = [];
   testLoss = NaN;
   /** Identifies this model's training lineage; a checkpoint of the same run may be updated without force. */
-  runId: string = randomUUID();
+  runId: string = nodeCrypto().randomUUID();
   private optimizer: OptimizerState;
   /** The dataset options the model was trained with (recorded in checkpoints). */
   dataParams: unknown = null;

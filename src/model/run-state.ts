@@ -4,11 +4,13 @@
  * epoch so far, the random streams, the position within an interrupted epoch, the heat-kernel
  * expansion centre and a fingerprint of the data it was trained on.
  */
-import { createHash } from "node:crypto";
+import { lazyModule } from "../core/lazy-module.js";
 import type { RandomState } from "../core/random.js";
 import type { MarbleDataset } from "../geometry/types.js";
 import { CheckpointError } from "./checkpoint-io.js";
 import type { NamedArray } from "./safetensors.js";
+
+const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "data fingerprints");
 
 export interface EpochPosition {
   /** The permutation of training nodes drawn for the interrupted epoch. */
@@ -47,7 +49,7 @@ const fingerprints = new WeakMap<MarbleDataset, string>();
 export function dataFingerprint(data: MarbleDataset): string {
   let f = fingerprints.get(data);
   if (!f) {
-    const h = createHash("sha256");
+    const h = nodeCrypto().createHash("sha256");
     const add = (a: ArrayBufferView | null | undefined) => {
       h.update(String(a ? a.byteLength : -1));
       if (a) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));

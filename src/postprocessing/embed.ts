@@ -2,7 +2,6 @@
  * Two-dimensional views of latent representations: UMAP (points, on standardised data), PCA,
  * t-SNE, and MDS (for distance matrices such as the conditions' optimal-transport distances).
  */
-import { findABParams } from "umap-js/dist/umap.js";
 import { kNearestNeighbors } from "../geometry/knn.js";
 import { Matrix, type MatrixLike } from "../core/matrix.js";
 import { PCA } from "../core/pca.js";
@@ -11,6 +10,9 @@ import { toMatrix, withDefaults, checkInteger, checkNumber, checkOneOf, Validati
 import { smacof } from "./mds.js";
 import { checkReference, type Reference } from "../core/reference.js";
 import { tsne } from "./tsne.js";
+import { lazyModule } from "../core/lazy-module.js";
+
+const umapJs = lazyModule<typeof import("umap-js/dist/umap.js")>("umap-js/dist/umap.js", "embed2D's UMAP curve parameters");
 
 export type Embed2DMethod = "umap" | "pca" | "mds" | "tsne";
 
@@ -125,7 +127,7 @@ function umap2D(X: Matrix, opts: typeof DEFAULTS): Matrix {
   const rng = new Random(opts.seed);
   const nEpochs = opts.nEpochs ?? (n <= 10000 ? 500 : 200);
   const graph = fuzzyNeighbourGraph(standardize(X), opts.nNeighbors);
-  const { a, b } = findABParams(1, opts.minDist);
+  const { a, b } = umapJs().findABParams(1, opts.minDist);
   return optimizeUmapLayout(graph, n, nEpochs, a, b, 5, rng);
 }
 

@@ -6,8 +6,12 @@
  * too when the worker is late or failed. Each item runs the same code on the same inputs on
  * either thread, so results do not depend on which thread solved what.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { extname, join } from "node:path";
+import { lazyModule } from "../core/lazy-module.js";
+
+// loaded with the first worker: importing the library starts no thread and needs none
+const workerThreads = lazyModule<typeof import("node:worker_threads")>("node:worker_threads", "a second thread for optimal-transport pairs and k-means restarts");
 
 // Slots of a job's control block (Int32).
 /** Index of the next item to take. */
@@ -52,6 +56,7 @@ export function startWorker(job: WorkerJob): Worker | null {
   // from the TypeScript source (tests, scripts run through tsx) the worker registers tsx first
   const source = ext === ".ts" ? `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(file)});` : null;
   try {
+    const { Worker } = workerThreads();
     const worker = source ? new Worker(source, { eval: true, workerData: job }) : new Worker(file, { workerData: job });
     // a worker that fails to load reports it on the event loop; its items are then the caller's
     worker.on("error", () => Atomics.store(job.control, FAILED, 1));

@@ -1,6 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { MM_PER_INCH, ptToMm } from "./figure-style.js";
+import { lazyModule } from "../core/lazy-module.js";
+
+const childProcess = lazyModule<typeof import("node:child_process")>("node:child_process", "PDF export (rsvg-convert)");
 
 // Print formats of a rendered figure: the SVG sized in millimetres, PNG at a given dpi (resvg),
 // and PDF with its fonts embedded (Debian's rsvg-convert, librsvg + cairo).
@@ -63,7 +65,7 @@ export const RSVG_CONVERT = process.env.MARBLE_RSVG_CONVERT ?? "rsvg-convert";
  * embedded (cairo subsets them). Needs Debian's librsvg2-bin (`bash scripts/setup-system.sh figures`).
  */
 export function svgToPdf(svg: string): Uint8Array {
-  const run = spawnSync(RSVG_CONVERT, ["--format", "pdf"], { input: svg, maxBuffer: 1 << 30 });
+  const run = childProcess().spawnSync(RSVG_CONVERT, ["--format", "pdf"], { input: svg, maxBuffer: 1 << 30 });
   if (run.error) {
     const why = (run.error as NodeJS.ErrnoException).code === "ENOENT" ? `${RSVG_CONVERT} is not installed` : run.error.message;
     throw new Error(`svgToPdf: ${why}; install Debian's librsvg2-bin (as root: bash scripts/setup-system.sh figures) or set MARBLE_RSVG_CONVERT`);

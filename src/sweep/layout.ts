@@ -14,10 +14,12 @@
  * A task is done only when complete.json exists and matches result.json; a killed attempt leaves
  * running.json with a dead pid and no complete.json, and is redone.
  */
-import { createHash } from "node:crypto";
+import { lazyModule } from "../core/lazy-module.js";
 import { existsSync, readFileSync, readSync, openSync, closeSync, fstatSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+
+const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "sweep digests");
 
 export const SPEC_COPY = "sweep-spec.json";
 export const TASKS_DIR = "tasks";
@@ -60,7 +62,7 @@ export function taskDir(sweepDir: string, index: number): string {
 }
 
 export function sha256(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
+  return nodeCrypto().createHash("sha256").update(data).digest("hex");
 }
 
 export function processStartTime(pid: number): string | null {

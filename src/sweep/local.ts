@@ -4,7 +4,7 @@
  * task's log. On abort the workers get SIGTERM, stop their fit cleanly and leave their tasks
  * pending for the next run.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
@@ -13,6 +13,9 @@ import type { ExecutorOptions, SweepExecutor, SweepProgress } from "./executor.j
 import { LOG_FILE, readTaskStatus, taskDir } from "./layout.js";
 import { describeVaried, type SweepTask } from "./plan.js";
 import type { OpenSweep } from "./sweep-dir.js";
+import { lazyModule } from "../core/lazy-module.js";
+
+const childProcess = lazyModule<typeof import("node:child_process")>("node:child_process", "the local sweep executor");
 
 /** Kernel threads per task: the spec's cpusPerTask, lowered so the workers fit the machine's cores. */
 export function threadsPerTask(jobs: number, cpusPerTask = 1, cores = availableParallelism()): number {
@@ -32,7 +35,7 @@ function runWorker(sweep: OpenSweep, task: SweepTask, threads: number, retryFail
   const dir = taskDir(sweep.dir, task.index);
   mkdirSync(dir, { recursive: true });
   const logFd = openSync(join(dir, LOG_FILE), "a");
-  const child = spawn(process.execPath, [...workerCommand(), sweep.specPath, String(task.index), ...(retryFailed ? ["--retry-failed"] : [])], {
+  const child = childProcess().spawn(process.execPath, [...workerCommand(), sweep.specPath, String(task.index), ...(retryFailed ? ["--retry-failed"] : [])], {
     stdio: ["ignore", logFd, logFd], env: { ...process.env, MARBLE_THREADS: String(threads) },
   });
   closeSync(logFd);

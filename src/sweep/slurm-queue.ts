@@ -4,7 +4,9 @@
  * when the cluster keeps it) for how finished tasks ended, `scancel` to stop. Client commands find
  * the cluster through SLURM_CONF or /etc/slurm, as usual.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { lazyModule } from "../core/lazy-module.js";
+
+const childProcess = lazyModule<typeof import("node:child_process")>("node:child_process", "Slurm's commands");
 
 export interface SlurmTaskState {
   /** Array task ID (= the sweep's task index). */
@@ -21,7 +23,7 @@ interface Output { status: number | null; stdout: string; stderr: string; missin
 
 function runAsync(cmd: string, args: string[], timeoutMs = 60_000): Promise<Output> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    const child = childProcess().spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -33,7 +35,7 @@ function runAsync(cmd: string, args: string[], timeoutMs = 60_000): Promise<Outp
 
 /** Whether Slurm's client commands are installed here. */
 export function haveSlurm(): boolean {
-  return !spawnSync("sbatch", ["--version"], { stdio: "ignore" }).error;
+  return !childProcess().spawnSync("sbatch", ["--version"], { stdio: "ignore" }).error;
 }
 
 /** Submits a batch script and returns its job ID. */

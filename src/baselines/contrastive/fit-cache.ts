@@ -7,12 +7,14 @@
  * An entry is one file, written atomically, ending in a SHA-256 of its own bytes: a torn, truncated
  * or edited entry fails that check (or the key/shape check) and is refitted and replaced, never used.
  */
-import { createHash } from "node:crypto";
+import { lazyModule } from "../../core/lazy-module.js";
 import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { cacheDir } from "../../io/paths.js";
 import type { Matrix } from "../../core/index.js";
+
+const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "the fit cache's digests");
 
 /** Part of every key and file (the format's version; the training code's digest is in the key too). */
 const MAGIC = "marble-lab contrastive fit 1\n";
@@ -40,7 +42,7 @@ let codeDigestCache: string | null = null;
 
 function codeDigest(): string {
   if (codeDigestCache !== null) return codeDigestCache;
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   for (const dir of CODE_FOLDERS) {
     const files = readdirSync(dir).filter((f) => /\.(js|ts|wasm)$/.test(f) && !f.endsWith(".d.ts")).sort();
     for (const f of files) {
@@ -53,7 +55,7 @@ function codeDigest(): string {
 
 /** The content key of a fit: the training code, settings (canonical JSON), then data and label bytes. */
 export function fitKey(settings: Record<string, unknown>, data: Matrix, labels: Matrix | null): string {
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   h.update(MAGIC);
   h.update(codeDigest());
   h.update(JSON.stringify(Object.keys(settings).sort().map((k) => [k, settings[k]])));
@@ -83,7 +85,7 @@ export function readCachedFit(dir: string, key: string, sizes: number[]): Cached
   }
   if (bytes.length < MAGIC.length + DIGEST_BYTES) return { corrupt: "truncated" };
   const body = bytes.subarray(0, bytes.length - DIGEST_BYTES);
-  const digest = createHash("sha256").update(body).digest();
+  const digest = nodeCrypto().createHash("sha256").update(body).digest();
   if (!digest.equals(bytes.subarray(bytes.length - DIGEST_BYTES))) return { corrupt: "checksum mismatch" };
   if (body.subarray(0, MAGIC.length).toString("utf8") !== MAGIC) return { corrupt: "not a fit cache entry" };
   const headerEnd = body.indexOf(10, MAGIC.length);
@@ -123,6 +125,6 @@ export function writeCachedFit(dir: string, key: string, fit: CachedFit): void {
   }
   values.set(fit.lossHistory, off);
   const body = Buffer.concat([head, new Uint8Array(values.buffer)]);
-  const digest = createHash("sha256").update(body).digest();
+  const digest = nodeCrypto().createHash("sha256").update(body).digest();
   writeFileAtomic(fitCachePath(dir, key), Buffer.concat([body, digest]));
 }

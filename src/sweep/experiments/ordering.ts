@@ -4,7 +4,7 @@
  * with |Δμ|, and the block ratio across the bifurcation at μ = 0.
  */
 import type { Matrix } from "../../core/index.js";
-import { spearmanCorrelation } from "../../reporting/index.js";
+import { spearmanCorrelation } from "../../reporting/statistics.js";
 
 /** Spearman ρ between μ and the order of the 2-D points by angle around their centroid, cut at the widest gap. */
 export function arcOrderRho(mds: Matrix, mus: number[]): number {
