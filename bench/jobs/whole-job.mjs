@@ -11,7 +11,11 @@
  * and module loading included) and wall seconds since the process started, with the split.
  */
 import { performance } from "node:perf_hooks";
-import lib from "../../dist/index.js";
+import { createRequire } from "node:module";
+// loaded with require, as the notebooks' kernel (tslab runs cells as CommonJS) and the CLI load it:
+// each area of the library then loads on first use (an ES-module import would load every area to
+// bind its names)
+const lib = createRequire(import.meta.url)("../../dist/index.js");
 
 const { toyFieldConditions, vanDerPolConditions, constructDataset, Marble, distributionDistances, embed2D, Matrix, Random, kernelThreads } = lib;
 
