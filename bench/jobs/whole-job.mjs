@@ -13,7 +13,7 @@
 import { performance } from "node:perf_hooks";
 import lib from "../../dist/index.js";
 
-const { toyFieldConditions, vanDerPolConditions, constructDataset, Marble, distributionDistances, embed2D, Matrix, Random, kernelThreads } = lib;
+const { toyFieldConditions, vanDerPolConditions, constructDataset, Marble, distributionDistances, embed2D, Matrix, Random, kernelThreads, kernelVariantInUse } = lib;
 
 const job = process.argv[2];
 const cpu = () => {
@@ -86,7 +86,7 @@ async function main() {
   const end = mark();
   const r2 = (v) => +v.toFixed(2);
   const res = {
-    job, nodes: data.numNodes, epochs: model.params.epochs, testLoss: fit.testLoss, kernelThreads: kernelThreads(),
+    job, nodes: data.numNodes, epochs: model.params.epochs, testLoss: fit.testLoss, kernelThreads: kernelThreads(), kernelVariant: kernelVariantInUse(),
     startupS: r2(t0.wall), startupCpuS: r2(t0.cpu),
     buildS: r2(t1.wall - t0.wall), buildCpuS: r2(t1.cpu - t0.cpu),
     fitS: r2(t2.wall - t1.wall), fitCpuS: r2(t2.cpu - t1.cpu),

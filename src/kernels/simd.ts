@@ -460,6 +460,14 @@ export function createSimdKernels(variant?: KernelVariant): SimdKernels | null {
   return new SimdKernels(wasmApi, kernelBytes(use), use);
 }
 
+/**
+ * The kernel variant in use: "fma" (the float32 products fuse their multiply-adds where the CPU
+ * can) or "plain" (`fmaUnavailableReason()` says why), or null without WebAssembly SIMD.
+ */
+export function kernelVariantInUse(): KernelVariant | null {
+  return simdKernels()?.variant ?? null;
+}
+
 export function simdUnavailableReason(): string {
   return unavailableReason;
 }
