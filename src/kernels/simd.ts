@@ -23,7 +23,7 @@
  * Where WebAssembly SIMD is unavailable `simdKernels()` returns null and says why once; callers
  * fall back to the float64 loops.
  */
-import { kernelBytes, kernelVariant, type KernelVariant } from "./variant.js";
+import { fmaFailed, kernelBytes, kernelVariant, type KernelVariant } from "./variant.js";
 import { helperFailed, kernelHelper, type HelperKernel, type KernelHelper } from "./helper-thread.js";
 
 // The compiler's lib has no DOM, so the WebAssembly JS API is declared here as far as it is used.
@@ -439,7 +439,13 @@ export function simdKernels(): SimdKernels | null {
     if (!wasmApi) throw new Error("WebAssembly is not available in this runtime");
     if (!wasmApi.validate(kernelBytes("plain"))) throw new Error("this runtime does not support WebAssembly SIMD (fixed-width 128-bit) with shared memory (threads)");
     const variant = kernelVariant(wasmApi);
-    cached = new SimdKernels(wasmApi, kernelBytes(variant), variant);
+    try {
+      cached = new SimdKernels(wasmApi, kernelBytes(variant), variant);
+    } catch (e) {
+      if (variant === "plain") throw e;
+      // the relaxed-SIMD module validated but does not compile or instantiate: the plain one
+      cached = new SimdKernels(wasmApi, kernelBytes("plain"), fmaFailed(e));
+    }
   } catch (e) {
     cached = null;
     unavailableReason = (e as Error).message;

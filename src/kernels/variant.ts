@@ -71,10 +71,19 @@ export function kernelVariant(api: Validator): KernelVariant {
     acceptRelaxedSimd(api, kernelBytes("fma"));
     chosen = "fma";
   } catch (e) {
-    reason = (e as Error).message;
-    chosen = "plain";
-    process.emitWarning(`MARBLE: fused multiply-add kernels unavailable (${reason}); using the plain SIMD kernels`, { code: "MARBLE_NO_FMA" });
+    chosen = fmaFailed(e);
   }
+  return chosen;
+}
+
+/**
+ * Falls back to the plain kernels for good, saying why once (called here, and by the caller when
+ * the relaxed-SIMD module validated but failed to compile or instantiate). Returns "plain".
+ */
+export function fmaFailed(e: unknown): KernelVariant {
+  reason = (e as Error).message;
+  chosen = "plain";
+  process.emitWarning(`MARBLE: fused multiply-add kernels unavailable (${reason}); using the plain SIMD kernels`, { code: "MARBLE_NO_FMA" });
   return chosen;
 }
 

@@ -15,8 +15,8 @@ import { randomArray } from "./fd.js";
 
 const child = join(__dirname, "variant-child.ts");
 
-async function runChild(env: Record<string, string | undefined>): Promise<{ out: { variant: string; reason: string; y: number[] }; stderr: string }> {
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", child], { env: { ...process.env, MARBLE_THREADS: "1", ...env } });
+async function runChild(env: Record<string, string | undefined>, args: string[] = []): Promise<{ out: { variant: string; reason: string; y: number[] }; stderr: string }> {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", child, ...args], { env: { ...process.env, MARBLE_THREADS: "1", ...env } });
   return { out: JSON.parse(stdout), stderr };
 }
 
@@ -94,4 +94,14 @@ test("kernel variant: MARBLE_FMA=0 selects the plain module, without a warning, 
     });
     assert.ok(differ > 0, "fused and plain products are identical: nothing was fused");
   }
+});
+
+test("kernel variant: a runtime refusing relaxed SIMD gets the plain module and one warning saying why", async () => {
+  const { out, stderr } = await runChild({ MARBLE_FMA: undefined }, ["refuse"]);
+  assert.equal(out.variant, "plain");
+  assert.match(out.reason, /does not support WebAssembly relaxed SIMD/);
+  assert.equal(stderr.match(/MARBLE_NO_FMA/g)?.length, 1, stderr);
+  const rng = new Random(31);
+  const y = createSimdKernels("plain")!.forward(randomArray(64 * 40, rng), 64, 40, 24, randomArray(24 * 40, rng), null);
+  assert.ok(out.y.every((v, i) => Object.is(v, y[i])));
 });
