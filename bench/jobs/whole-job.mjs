@@ -6,12 +6,15 @@
  *   b     bench (b): 30k points in 5-D, k = 30, order 2, diffusion, 120 epochs
  *   ot, ot-clustered   OT distances between 40 conditions of 190–210 points in 5-D, between the
  *         point clouds or between 60-cluster histograms (the call alone is timed in otS / otCpuS)
- * usage: node bench/jobs/whole-job.mjs toy|vdp|b|ot|ot-clustered
+ *   products  the float32 products of one bench (b) training step (its six shapes) 6,000 times,
+ *         on one thread: the product kernel alone (fused multiply-adds or not: MARBLE_FMA)
+ * usage: node bench/jobs/whole-job.mjs toy|vdp|b|ot|ot-clustered|products
  * Prints one line "@@JOB {json}": the process's CPU seconds from its start (every thread, start-up
  * and module loading included) and wall seconds since the process started, with the split.
  */
 import { performance } from "node:perf_hooks";
 import lib from "../../dist/index.js";
+import kernels from "../../dist/kernels/simd.js";
 
 const { toyFieldConditions, vanDerPolConditions, constructDataset, Marble, distributionDistances, embed2D, Matrix, Random, kernelThreads, kernelVariantInUse } = lib;
 
@@ -37,6 +40,23 @@ function fortyConditions() {
   return { X: Matrix.from(rows), cond };
 }
 
+/** Bench (b)'s products (M, N, K, A's strides; recorded from its fit), 6,000 rounds on one thread. */
+function products() {
+  const shapes = [[192, 100, 155, 156, 1], [192, 20, 100, 100, 1], [20, 100, 192, 1, 20], [192, 100, 20, 20, 1], [100, 156, 192, 1, 100], [192, 156, 100, 100, 1]];
+  const k = kernels.createSimdKernels();
+  const floats = 200_000, { f32 } = k.resident(3 * 4 * floats);
+  for (let i = 0; i < 2 * floats; i++) f32[i] = Math.sin(i);
+  const a = mark();
+  for (let r = 0; r < 6000; r++) {
+    for (const [M, N, K, sam, sak] of shapes) {
+      const ld = (N + 3) & ~3;
+      k.gemmAt(M, ld, K, 0, sam, sak, 4 * floats, ld, 8 * floats, ld, 0);
+    }
+  }
+  const b = mark();
+  return { kernelVariant: k.variant, productsS: +(b.wall - a.wall).toFixed(3), productsCpuS: +(b.cpu - a.cpu).toFixed(3) };
+}
+
 async function main() {
   const t0 = mark();
   if (job === "ot" || job === "ot-clustered") {
@@ -46,6 +66,10 @@ async function main() {
     const b = mark();
     const res = { job, otS: +(b.wall - a.wall).toFixed(3), otCpuS: +(b.cpu - a.cpu).toFixed(3), d01: r.dist.get(0, 1), wallS: +b.wall.toFixed(2), cpuS: +b.cpu.toFixed(2) };
     process.stdout.write("@@JOB " + JSON.stringify(res) + "\n");
+    return;
+  }
+  if (job === "products") {
+    process.stdout.write("@@JOB " + JSON.stringify({ job, ...products(), wallS: +mark().wall.toFixed(2), cpuS: +mark().cpu.toFixed(2) }) + "\n");
     return;
   }
   let data, params;
@@ -69,7 +93,7 @@ async function main() {
     data = constructDataset({ anchor: pos, vector: vel, k: 30, seed: 0 });
     params = { epochs: 120, order: 2, diffusion: true, hiddenChannels: [100], outChannels: 20, seed: 0 };
   } else {
-    throw new Error(`whole-job: unknown job "${job}"; pass toy, vdp or b`);
+    throw new Error(`whole-job: unknown job "${job}"; pass toy, vdp, b, ot, ot-clustered or products`);
   }
   const t1 = mark();
   const model = new Marble(data, params);
