@@ -8,8 +8,22 @@
 // N, ldb, ldc are multiples of 4 and b, c, bias are 16-byte aligned (callers pad columns).
 // Sums run in a fixed order (k ascending), so results are bitwise reproducible.
 //
+// The same source compiles twice (asm/build.mjs): the plain module multiplies and adds with two
+// roundings; the relaxed-SIMD module (--enable relaxed-simd, ASC_FEATURE_RELAXED_SIMD) computes
+// the products' multiply-adds with f32x4.relaxed_madd, which the engine fuses into one rounding
+// where the CPU has fused multiply-add (x86 FMA3, ARM NEON) and leaves as two elsewhere. Only
+// `gemm` differs between the two; every other kernel keeps separate multiplies and adds, as its
+// bitwise equality with the JavaScript loops requires.
+//
 // Further down: the float64 derivative step and expansion gather of the features, and the
 // elementwise kernels of the resident MLP (src/model/mlp-f32.ts) and its optimiser.
+
+// c + a·b on four lanes: fused in the relaxed-SIMD build, two roundings in the plain one.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 function start(bias: usize, j: i32): v128 {
   return bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
@@ -40,14 +54,14 @@ export function gemm(
         const x1 = f32x4.splat(load<f32>(pa + am));
         const x2 = f32x4.splat(load<f32>(pa + 2 * am));
         const x3 = f32x4.splat(load<f32>(pa + 3 * am));
-        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        c00 = madd(x0, b0, c00);
+        c01 = madd(x0, b1, c01);
+        c10 = madd(x1, b0, c10);
+        c11 = madd(x1, b1, c11);
+        c20 = madd(x2, b0, c20);
+        c21 = madd(x2, b1, c21);
+        c30 = madd(x3, b0, c30);
+        c31 = madd(x3, b1, c31);
         pa += ak;
         pb += bk;
       }
@@ -68,10 +82,10 @@ export function gemm(
       let pb = b + (<usize>j << 2);
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(pb);
-        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(pa)), b0));
-        c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(pa + am)), b0));
-        c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(pa + 2 * am)), b0));
-        c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(pa + 3 * am)), b0));
+        c0 = madd(f32x4.splat(load<f32>(pa)), b0, c0);
+        c1 = madd(f32x4.splat(load<f32>(pa + am)), b0, c1);
+        c2 = madd(f32x4.splat(load<f32>(pa + 2 * am)), b0, c2);
+        c3 = madd(f32x4.splat(load<f32>(pa + 3 * am)), b0, c3);
         pa += ak;
         pb += bk;
       }
@@ -91,7 +105,7 @@ export function gemm(
       let pa = arow;
       let pb = b + (<usize>j << 2);
       for (let k = 0; k < K; k++) {
-        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(pa)), v128.load(pb)));
+        c0 = madd(f32x4.splat(load<f32>(pa)), v128.load(pb), c0);
         pa += ak;
         pb += bk;
       }

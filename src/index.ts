@@ -20,3 +20,6 @@ export * from "./sweep/index.js";
 export { VERSION } from "./version.js";
 // kernel threads: 2 by default where two cores exist (results do not depend on it)
 export { kernelThreads, setKernelThreads } from "./kernels/helper-thread.js";
+// kernel variant: fused multiply-adds in the float32 products unless MARBLE_FMA=0 (results differ in the last bits)
+export { kernelVariantInUse } from "./kernels/simd.js";
+export { fmaUnavailableReason, type KernelVariant } from "./kernels/variant.js";

@@ -6,7 +6,9 @@
  *   b     bench (b): 30k points in 5-D, k = 30, order 2, diffusion, 120 epochs
  *   ot, ot-clustered   OT distances between 40 conditions of 190–210 points in 5-D, between the
  *         point clouds or between 60-cluster histograms (the call alone is timed in otS / otCpuS)
- * usage: node bench/jobs/whole-job.mjs toy|vdp|b|ot|ot-clustered
+ *   products  the float32 products of one bench (b) training step (its six shapes) 6,000 times,
+ *         on one thread: the product kernel alone (fused multiply-adds or not: MARBLE_FMA)
+ * usage: node bench/jobs/whole-job.mjs toy|vdp|b|ot|ot-clustered|products
  * Prints one line "@@JOB {json}": the process's CPU seconds from its start (every thread, start-up
  * and module loading included) and wall seconds since the process started, with the split.
  */
@@ -15,9 +17,11 @@ import { createRequire } from "node:module";
 // loaded with require, as the notebooks' kernel (tslab runs cells as CommonJS) and the CLI load it:
 // each area of the library then loads on first use (an ES-module import would load every area to
 // bind its names)
-const lib = createRequire(import.meta.url)("../../dist/index.js");
+const require = createRequire(import.meta.url);
+const lib = require("../../dist/index.js");
+const kernels = require("../../dist/kernels/simd.js");
 
-const { toyFieldConditions, vanDerPolConditions, constructDataset, Marble, distributionDistances, embed2D, Matrix, Random, kernelThreads } = lib;
+const { toyFieldConditions, vanDerPolConditions, constructDataset, Marble, distributionDistances, embed2D, Matrix, Random, kernelThreads, kernelVariantInUse } = lib;
 
 const job = process.argv[2];
 const cpu = () => {
@@ -41,6 +45,23 @@ function fortyConditions() {
   return { X: Matrix.from(rows), cond };
 }
 
+/** Bench (b)'s products (M, N, K, A's strides; recorded from its fit), 6,000 rounds on one thread. */
+function products() {
+  const shapes = [[192, 100, 155, 156, 1], [192, 20, 100, 100, 1], [20, 100, 192, 1, 20], [192, 100, 20, 20, 1], [100, 156, 192, 1, 100], [192, 156, 100, 100, 1]];
+  const k = kernels.createSimdKernels();
+  const floats = 200_000, { f32 } = k.resident(3 * 4 * floats);
+  for (let i = 0; i < 2 * floats; i++) f32[i] = Math.sin(i);
+  const a = mark();
+  for (let r = 0; r < 6000; r++) {
+    for (const [M, N, K, sam, sak] of shapes) {
+      const ld = (N + 3) & ~3;
+      k.gemmAt(M, ld, K, 0, sam, sak, 4 * floats, ld, 8 * floats, ld, 0);
+    }
+  }
+  const b = mark();
+  return { kernelVariant: k.variant, productsS: +(b.wall - a.wall).toFixed(3), productsCpuS: +(b.cpu - a.cpu).toFixed(3) };
+}
+
 async function main() {
   const t0 = mark();
   if (job === "ot" || job === "ot-clustered") {
@@ -50,6 +71,10 @@ async function main() {
     const b = mark();
     const res = { job, otS: +(b.wall - a.wall).toFixed(3), otCpuS: +(b.cpu - a.cpu).toFixed(3), d01: r.dist.get(0, 1), wallS: +b.wall.toFixed(2), cpuS: +b.cpu.toFixed(2) };
     process.stdout.write("@@JOB " + JSON.stringify(res) + "\n");
+    return;
+  }
+  if (job === "products") {
+    process.stdout.write("@@JOB " + JSON.stringify({ job, ...products(), wallS: +mark().wall.toFixed(2), cpuS: +mark().cpu.toFixed(2) }) + "\n");
     return;
   }
   let data, params;
@@ -73,7 +98,7 @@ async function main() {
     data = constructDataset({ anchor: pos, vector: vel, k: 30, seed: 0 });
     params = { epochs: 120, order: 2, diffusion: true, hiddenChannels: [100], outChannels: 20, seed: 0 };
   } else {
-    throw new Error(`whole-job: unknown job "${job}"; pass toy, vdp or b`);
+    throw new Error(`whole-job: unknown job "${job}"; pass toy, vdp, b, ot, ot-clustered or products`);
   }
   const t1 = mark();
   const model = new Marble(data, params);
@@ -90,7 +115,7 @@ async function main() {
   const end = mark();
   const r2 = (v) => +v.toFixed(2);
   const res = {
-    job, nodes: data.numNodes, epochs: model.params.epochs, testLoss: fit.testLoss, kernelThreads: kernelThreads(),
+    job, nodes: data.numNodes, epochs: model.params.epochs, testLoss: fit.testLoss, kernelThreads: kernelThreads(), kernelVariant: kernelVariantInUse(),
     startupS: r2(t0.wall), startupCpuS: r2(t0.cpu),
     buildS: r2(t1.wall - t0.wall), buildCpuS: r2(t1.cpu - t0.cpu),
     fitS: r2(t2.wall - t1.wall), fitCpuS: r2(t2.cpu - t1.cpu),

@@ -14,15 +14,16 @@
  * settings) and f32x4 does four lanes per instruction where f64x2 does two. Parameters, gradients
  * and everything outside these products stay float64; operands are rounded to float32 on the
  * way in and results widened on the way out. Sums run in a fixed order, so training stays
- * bitwise reproducible on a given machine.
+ * bitwise reproducible on a given machine (and kernel variant).
  *
- * The module (compiled from asm/kernels.ts, embedded as base64) is instantiated synchronously on
+ * The module (compiled from asm/kernels.ts, embedded as base64, in two variants: with fused
+ * multiply-adds in the products or without, see src/kernels/variant.ts) is instantiated synchronously on
  * first use with a shared memory that grows as needed; large calls are shared by chunks of rows
  * with a helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way.
  * Where WebAssembly SIMD is unavailable `simdKernels()` returns null and says why once; callers
  * fall back to the float64 loops.
  */
-import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+import { fmaFailed, kernelBytes, kernelVariant, type KernelVariant } from "./variant.js";
 import { helperFailed, kernelHelper, type HelperKernel, type KernelHelper } from "./helper-thread.js";
 
 // The compiler's lib has no DOM, so the WebAssembly JS API is declared here as far as it is used.
@@ -157,7 +158,11 @@ export class SimdKernels {
   /** Bytes at the start of memory held by an expansion store (see `expansionStore`). */
   private storeBytes = 0;
 
-  constructor(api: WasmApi, bytes: Uint8Array) {
+  /**
+   * @param variant which compiled module `bytes` is ("fma": the products' multiply-adds fused
+   *   where the CPU can; "plain": two roundings); see src/kernels/variant.ts.
+   */
+  constructor(api: WasmApi, bytes: Uint8Array, readonly variant: KernelVariant) {
     this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const module = (this.module = new api.Module(bytes));
     const instance = new api.Instance(module, { env: { memory: this.memory } });
@@ -423,14 +428,24 @@ export class SimdKernels {
 let cached: SimdKernels | null | undefined;
 let unavailableReason = "";
 
-/** The shared kernel instance, or null (with the reason in `simdUnavailableReason()`) without WebAssembly SIMD. */
+/**
+ * The shared kernel instance, or null (with the reason in `simdUnavailableReason()`) without
+ * WebAssembly SIMD. Its module is the process's variant (src/kernels/variant.ts): fused
+ * multiply-adds in the products unless MARBLE_FMA=0 or the runtime refuses relaxed SIMD.
+ */
 export function simdKernels(): SimdKernels | null {
   if (cached !== undefined) return cached;
   try {
     if (!wasmApi) throw new Error("WebAssembly is not available in this runtime");
-    const bytes = Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64"));
-    if (!wasmApi.validate(bytes)) throw new Error("this runtime does not support WebAssembly SIMD (fixed-width 128-bit) with shared memory (threads)");
-    cached = new SimdKernels(wasmApi, bytes);
+    if (!wasmApi.validate(kernelBytes("plain"))) throw new Error("this runtime does not support WebAssembly SIMD (fixed-width 128-bit) with shared memory (threads)");
+    const variant = kernelVariant(wasmApi);
+    try {
+      cached = new SimdKernels(wasmApi, kernelBytes(variant), variant);
+    } catch (e) {
+      if (variant === "plain") throw e;
+      // the relaxed-SIMD module validated but does not compile or instantiate: the plain one
+      cached = new SimdKernels(wasmApi, kernelBytes("plain"), fmaFailed(e));
+    }
   } catch (e) {
     cached = null;
     unavailableReason = (e as Error).message;
@@ -439,10 +454,24 @@ export function simdKernels(): SimdKernels | null {
   return cached;
 }
 
-/** A new kernel instance with its own memory (for a resident expansion store), or null without SIMD. */
-export function createSimdKernels(): SimdKernels | null {
-  if (!simdKernels() || !wasmApi) return null;
-  return new SimdKernels(wasmApi, Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64")));
+/**
+ * A new kernel instance with its own memory (for a resident workspace or expansion store), or
+ * null without SIMD. Of the process's variant unless `variant` names one (for comparisons; the
+ * "fma" one needs a runtime that accepts relaxed SIMD, see `simdKernels().variant`).
+ */
+export function createSimdKernels(variant?: KernelVariant): SimdKernels | null {
+  const shared = simdKernels();
+  if (!shared || !wasmApi) return null;
+  const use = variant ?? shared.variant;
+  return new SimdKernels(wasmApi, kernelBytes(use), use);
+}
+
+/**
+ * The kernel variant in use: "fma" (the float32 products fuse their multiply-adds where the CPU
+ * can) or "plain" (`fmaUnavailableReason()` says why), or null without WebAssembly SIMD.
+ */
+export function kernelVariantInUse(): KernelVariant | null {
+  return simdKernels()?.variant ?? null;
 }
 
 export function simdUnavailableReason(): string {

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { ContrastiveEmbedder } from "../../src/baselines/index.js";
+import { kernelVariantInUse } from "../../src/kernels/simd.js";
 import { syntheticTrack } from "./synthetic.js";
 
 const { rates, latent } = syntheticTrack({ length: 400, channels: 12, seed: 2 });
@@ -32,6 +34,21 @@ test("a second fit of the same data, labels and settings is read from the cache,
     // the same as a fit without any cache
     const plain = new ContrastiveEmbedder(SMALL).fit(rates, latent);
     assert.deepEqual(plain.transform(rates).data, first.transform(rates).data);
+  });
+});
+
+test("a fit with fused multiply-adds and one without (MARBLE_FMA=0) are cached apart: their last bits differ", { skip: kernelVariantInUse() !== "fma" && "relaxed SIMD not in use" }, () => {
+  withFolder((dir) => {
+    // SMALL's settings, as fit-cache-child.ts fits them
+    const here = new ContrastiveEmbedder({ ...SMALL, memory: dir }).fit(rates, latent);
+    assert.equal(here.fittedFromCache, false);
+    const child = (fma: string | undefined) => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", join(__dirname, "fit-cache-child.ts"), dir], {
+      env: { ...process.env, MARBLE_THREADS: "1", MARBLE_FMA: fma }, encoding: "utf8",
+    })) as { fittedFromCache: boolean };
+    assert.equal(child("0").fittedFromCache, false, "a plain-kernel fit read the fused fit's entry");
+    assert.equal(readdirSync(dir).filter((f) => f.endsWith(".bin")).length, 2);
+    assert.equal(child("0").fittedFromCache, true, "the plain fit's own entry");
+    assert.equal(child(undefined).fittedFromCache, true, "the fused fit's entry, from another process");
   });
 });
 

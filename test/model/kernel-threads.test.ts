@@ -43,8 +43,9 @@ test("kernel threads: the helper starts where two cores are available", () => {
   }
 });
 
-test("kernel threads: split products (forward, weight and input gradients) equal one thread bit for bit", () => {
-  const simd = simdKernels()!;
+// both kernel variants: the helper instantiates the calling instance's module, fused or plain
+for (const variant of simdKernels()?.variant === "fma" ? ["fma", "plain"] as const : ["plain"] as const) test(`kernel threads: split products (forward, weight and input gradients) equal one thread bit for bit (${variant} kernels)`, () => {
+  const simd = createSimdKernels(variant)!;
   const rng = new Random(11);
   // 192 × 155 → 100: four chunks of 48 rows; 101 rows and 100 outputs: a last chunk off the multiple-of-4 boundary
   for (const [rows, nIn, nOut] of [[192, 155, 100], [101, 64, 100], [101, 100, 100]]) {
@@ -95,7 +96,7 @@ test("kernel threads: split expansion gathers equal one thread bit for bit", () 
   }
 });
 
-test("kernel threads: a fit gives the same embedding with one or two threads", async () => {
+test(`kernel threads: a fit gives the same embedding with one or two threads (${simdKernels()?.variant} kernels, the process's default)`, async () => {
   // 256 hidden channels: the training products (192 × 16 × 256) are shared
   const fit = async () => {
     const data = buildToyDataset(toyFields(300, 2), { k: 10, seed: 1 });

@@ -11,7 +11,8 @@ import { ScalarDiffusion } from "../../src/model/diffusion.js";
 import { buildToyDataset, toyFields } from "./toy-data.js";
 import { linearForward, linearBackward } from "../../src/model/linear.js";
 import { MLP } from "../../src/model/mlp.js";
-import { simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
+import { createSimdKernels, simdKernels, simdUnavailableReason } from "../../src/kernels/simd.js";
+import type { KernelVariant } from "../../src/kernels/variant.js";
 import { randomArray } from "./fd.js";
 
 const root = join(__dirname, "..", "..");
@@ -21,7 +22,9 @@ test("the committed kernel bytes are what asm/kernels.ts compiles to", () => {
   const dir = mkdtempSync(join(tmpdir(), "marble-kernels-"));
   try {
     execFileSync(process.execPath, [join(root, "asm", "build.mjs"), "--out", dir], { stdio: "pipe" });
-    assert.ok(readFileSync(join(dir, "kernels.wasm")).equals(readFileSync(join(root, "asm", "kernels.wasm"))), "asm/kernels.wasm is stale: run npm run build:kernels");
+    for (const file of ["kernels.wasm", "kernels-fma.wasm"]) {
+      assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(root, "asm", file))), `asm/${file} is stale: run npm run build:kernels`);
+    }
     assert.equal(readFileSync(join(dir, "kernels-wasm.ts"), "utf8"), readFileSync(join(root, "src", "kernels", "kernels-wasm.ts"), "utf8"), "src/kernels/kernels-wasm.ts is stale: run npm run build:kernels");
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -40,9 +43,15 @@ function checkProduct(name: string, got: ArrayLike<number>, want: ArrayLike<numb
   }
 }
 
-test("SIMD float32 forward, weight and input gradients match the float64 loops within float32 rounding", () => {
-  const simd = simdKernels();
-  assert.ok(simd, `WebAssembly SIMD unavailable: ${simdUnavailableReason()}`);
+/** The kernel variants this runtime runs: both where it accepts relaxed SIMD (and MARBLE_FMA allows it). */
+function variants(): KernelVariant[] {
+  return simdKernels()?.variant === "fma" ? ["fma", "plain"] : ["plain"];
+}
+
+for (const variant of variants()) test(`SIMD float32 forward, weight and input gradients match the float64 loops within float32 rounding (${variant} kernels)`, () => {
+  assert.ok(simdKernels(), `WebAssembly SIMD unavailable: ${simdUnavailableReason()}`);
+  const simd = createSimdKernels(variant)!;
+  assert.equal(simd.variant, variant);
   const rng = new Random(3);
   // odd sizes exercise the row and column remainders; 192 × 155 → 100 is the macaque-size layer
   for (const [rows, nIn, nOut] of [[1, 1, 1], [7, 5, 3], [9, 13, 10], [48, 27, 32], [192, 155, 100], [192, 100, 20]]) {

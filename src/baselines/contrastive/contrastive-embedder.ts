@@ -141,9 +141,11 @@ export class ContrastiveEmbedder implements Embedder {
     let key = "";
     if (p.memory !== null) {
       // Everything the trained weights depend on; transformChunk and memory do not change them, and
-      // the arithmetic actually used (float32 SIMD or the float64 loops) does.
+      // the arithmetic actually used (float32 SIMD, with fused multiply-adds or not, or the
+      // float64 loops) does.
       const { transformChunk: _chunk, memory: _memory, precision: _precision, ...settings } = p;
-      key = fitKey({ ...settings, arithmetic: fast ? "float32-simd" : "float64" }, X, labelMatrix);
+      const arithmetic = !fast ? "float64" : fast.kernels.variant === "fma" ? "float32-simd-fma" : "float32-simd";
+      key = fitKey({ ...settings, arithmetic }, X, labelMatrix);
       const cached = readCachedFit(p.memory, key, params.map((a) => a.length));
       if (cached && !("corrupt" in cached)) {
         this.network = cached.params;
