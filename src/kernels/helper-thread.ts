@@ -237,6 +237,16 @@ let threads: number | null = null;
 let helper: KernelHelper | null | undefined;
 /** Null when MARBLE_THREADS or setKernelThreads fixed the count; otherwise adapts to the machine's load. */
 let load: MachineLoadMonitor | null = null;
+/** Whether the count is the default (no MARBLE_THREADS, no setKernelThreads). */
+let byDefault = false;
+/**
+ * Multiply-adds of shareable calls seen before the default starts the helper. A new thread costs
+ * tens of milliseconds of CPU to load and compile; a one-off transform (the toy fields: one call of
+ * 0.9 M, van der Pol: four calls, 11 M in all) is over sooner, so it runs alone and a training run
+ * with large products (bench (b): 3 M each) starts the helper within its first steps.
+ */
+export const HELPER_START_WORK = 20_000_000;
+let workBeforeHelper = 0;
 
 /** Kernel threads in use: 2 (the caller and a helper) or 1. */
 export function kernelThreads(): number {
@@ -245,7 +255,8 @@ export function kernelThreads(): number {
     const wanted = env === undefined || env === "" ? 2 : Number(env);
     threads = wanted >= 2 && availableParallelism() >= 2 && typeof SharedArrayBuffer === "function" ? 2 : 1;
     // the default (no MARBLE_THREADS) steps aside when other processes keep a core busy
-    if (threads === 2 && (env === undefined || env === "") && availableParallelism() <= 2) load = new MachineLoadMonitor();
+    byDefault = env === undefined || env === "";
+    if (threads === 2 && byDefault && availableParallelism() <= 2) load = new MachineLoadMonitor();
   }
   return threads;
 }
@@ -259,6 +270,7 @@ export function setKernelThreads(n: 1 | 2): number {
   if (n !== 1 && n !== 2) throw new RangeError(`setKernelThreads: 1 or 2, got ${n}`);
   threads = n;
   load = null;
+  byDefault = false;
   return previous;
 }
 
@@ -270,12 +282,17 @@ export function secondThreadAvailable(): boolean {
   return kernelThreads() >= 2 && !load?.othersAreBusy();
 }
 
-/** The shared helper, started on first use, or null when kernels run on one thread. */
-export function kernelHelper(): KernelHelper | null {
+/**
+ * The shared helper, or null when kernels run on one thread. `work` is the multiply-adds of the
+ * call that asks: under the default the helper starts once HELPER_START_WORK of them were asked
+ * for; when two threads are set explicitly, at the first call.
+ */
+export function kernelHelper(work = Infinity): KernelHelper | null {
   if (kernelThreads() < 2) return null;
   // on a 2-core machine whose other core is taken, the polling helper would slow the work down
   if (load?.othersAreBusy()) return null;
   if (!helper) {
+    if (byDefault && (workBeforeHelper += work) < HELPER_START_WORK) return null;
     try {
       helper = new KernelHelper();
     } catch (e) {

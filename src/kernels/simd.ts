@@ -181,8 +181,8 @@ export class SimdKernels {
   }
 
   /** The helper thread with this instance registered, or null when kernels run on one thread. */
-  private helper(): KernelHelper | null {
-    const h = kernelHelper();
+  private helper(work: number): KernelHelper | null {
+    const h = kernelHelper(work);
     if (!h) return null;
     try {
       if (this.helperInstance < 0) this.helperInstance = h.register(this.module, this.memory);
@@ -203,7 +203,7 @@ export class SimdKernels {
     kernel: HelperKernel, f: (...args: A) => void, rows: number, work: number, part: (from: number, count: number) => A,
   ): void {
     const bounds = chunkRows(rows, work);
-    const h = bounds.length > 2 ? this.helper() : null;
+    const h = bounds.length > 2 ? this.helper(work) : null;
     if (!h) {
       f(...part(0, rows));
       return;
@@ -366,7 +366,7 @@ export class SimdKernels {
    */
   gemmPairAt(first: GemmArgs, second: GemmArgs): void {
     const chunks = [...this.productChunks(first), ...this.productChunks(second)];
-    const h = chunks.length > 2 || (chunks.length === 2 && Math.min(work(first), work(second)) >= CHUNK_MIN_WORK) ? this.helper() : null;
+    const h = chunks.length > 2 || (chunks.length === 2 && Math.min(work(first), work(second)) >= CHUNK_MIN_WORK) ? this.helper(work(first) + work(second)) : null;
     if (!h) {
       this.gemm(...first);
       this.gemm(...second);

@@ -1,5 +1,6 @@
 // Kernel calls split with the helper thread give the bits of a single thread.
 import { test } from "node:test";
+import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { Random, SparseMatrix } from "../../src/core/index.js";
 import { derivativeStep } from "../../src/model/gradient.js";
@@ -206,4 +207,22 @@ test("kernel threads: registering with a helper that is still starting does not 
   assert.equal(helper.ready(), false, "registration is still under way in a thread that has just started");
   smallCallWorks(helper, instance, gemm);
   assert.equal(helper.ready(), true);
+});
+
+test("kernel threads under the default: a one-off call below HELPER_START_WORK starts no helper, more work does", () => {
+  // a child with MARBLE_THREADS unset, so the default applies
+  const program = `
+    const { kernelHelper, secondThreadAvailable, HELPER_START_WORK } = require(${JSON.stringify(require.resolve("../../src/kernels/helper-thread.ts"))});
+    const small = kernelHelper(1_000_000);
+    const free = secondThreadAvailable();
+    const large = kernelHelper(HELPER_START_WORK);
+    console.log(JSON.stringify({ small: small !== null, free, large: large !== null }));
+    process.exit(0);`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.MARBLE_THREADS;
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", program], { env, encoding: "utf8" });
+  const r = JSON.parse(out.trim().split("\n").pop()!) as { small: boolean; free: boolean; large: boolean };
+  assert.equal(r.small, false, "a call of 1 M multiply-adds started the helper");
+  // the second call starts it unless other processes keep the second core busy (then the default steps aside)
+  assert.equal(r.large, r.free);
 });
