@@ -52,7 +52,7 @@ export function workOnPairs(job: PairJob, by: 1 | 2): void {
 }
 
 /** Entries of the job's largest cost matrix. */
-export function largestPair(job: PairJob): number {
+function largestPair(job: PairJob): number {
   let m = 0;
   for (let p = 0; p < job.out.length; p++) m = Math.max(m, job.sizes[job.pairs[2 * p]] * job.sizes[job.pairs[2 * p + 1]]);
   return m;

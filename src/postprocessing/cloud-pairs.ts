@@ -16,15 +16,15 @@
  * not keep the second core busy (the same rule as the kernels' helper thread).
  */
 import { secondThreadAvailable } from "../kernels/helper-thread.js";
-import { largestPair, solvePair, workOnPairs, type PairJob } from "./cloud-emd.js";
-import { bySecondThread, CONTROL_SLOTS, finishWithWorker, startWorker, waitUntilStarted } from "./shared-work.js";
+import { solvePair, type PairJob } from "./cloud-emd.js";
+import { CONTROL_SLOTS, jobMemory, runItems } from "./shared-work.js";
 
 /** Cost-matrix entries over all pairs below which one thread does the work (about 0.1 s of it). */
 export const PARALLEL_MIN_ENTRIES = 1_000_000;
 /**
  * Fewest pairs for which a second thread is started: it compiles its code while it solves its
- * first pairs, so on a handful of large pairs (the toy fields' 6 pairs of 512 points) it finished
- * last and two threads took longer than one (0.32 s against 0.18 s).
+ * first pairs, so on a handful of large pairs it finishes last: 6 pairs of 512 points in 5-D took
+ * 0.39 s with two threads forced against 0.25 s with one.
  */
 export const PARALLEL_MIN_PAIRS = 16;
 /** Largest single cost matrix for which a second thread (with a cost buffer of its own) is used. */
@@ -54,21 +54,15 @@ export function cloudPairDistances(
       ? entries >= PARALLEL_MIN_ENTRIES && pairs.length >= PARALLEL_MIN_PAIRS && largest <= PARALLEL_MAX_PAIR_ENTRIES && secondThreadAvailable()
       : options.threads === 2;
   const job = makeJob(sets, sizes, d, pairs, wantTwo);
-  const worker = wantTwo ? startWorker(job) : null;
-  if (worker && options.startTogether) waitUntilStarted(job);
-  const began = performance.now();
-  workOnPairs(job, 1);
-  if (worker) {
-    const buffer = new Float64Array(largestPair(job));
-    finishWithWorker(job, pairs.length, began, worker, (p) => {
-      job.out[p] = solvePair(job, p, buffer);
-    });
-  }
-  return { distances: Float64Array.from(job.out), bySecondThread: bySecondThread(job, pairs.length) };
+  const buffer = new Float64Array(largest);
+  const bySecondThread = runItems(job, pairs.length, wantTwo, (p) => {
+    job.out[p] = solvePair(job, p, buffer);
+  }, options);
+  return { distances: Float64Array.from(job.out), bySecondThread };
 }
 
 function makeJob(sets: Float64Array[], sizes: number[], d: number, pairs: [number, number][], shared: boolean): PairJob {
-  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const alloc = jobMemory(shared);
   let total = 0;
   for (const n of sizes) total += n;
   const points = new Float64Array(alloc(8 * Math.max(1, total * d)));

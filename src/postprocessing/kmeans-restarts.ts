@@ -9,7 +9,7 @@ import { Matrix } from "../core/matrix.js";
 import { Random } from "../core/random.js";
 import { secondThreadAvailable } from "../kernels/helper-thread.js";
 import { kmeansPlusPlus, kmeansPlusPlusDraws, lloyd, type LloydRun } from "./kmeans-lloyd.js";
-import { bySecondThread, claimItems, CONTROL_SLOTS, finishWithWorker, startWorker, waitUntilStarted, type WorkerJob } from "./shared-work.js";
+import { claimItems, CONTROL_SLOTS, jobMemory, runItems, type WorkerJob } from "./shared-work.js";
 
 /** n · k · restarts below which one thread runs the restarts (starting a thread costs tens of ms). */
 export const PARALLEL_MIN_WORK = 2_000_000;
@@ -61,7 +61,7 @@ export function bestOfRestarts(
 ): { run: LloydRun; bySecondThread: number } {
   const n = X.rows, d = X.cols;
   const wantTwo = options.threads === undefined ? nInit > 1 && n * k * nInit >= PARALLEL_MIN_WORK && secondThreadAvailable() : options.threads === 2;
-  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer => (wantTwo ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const alloc = jobMemory(wantTwo);
   const x = new Float64Array(alloc(8 * n * d));
   x.set(X.data.subarray(0, n * d));
   const job: RestartJob = {
@@ -73,12 +73,8 @@ export function bestOfRestarts(
     solved: new Int32Array(alloc(4 * nInit)),
     control: new Int32Array(alloc(4 * CONTROL_SLOTS)),
   };
-  const worker = wantTwo ? startWorker(job) : null;
-  if (worker && options.startTogether) waitUntilStarted(job);
-  const began = performance.now();
   const local = new Matrix(n, d, x);
-  workOnRestarts(job, 1);
-  if (worker) finishWithWorker(job, nInit, began, worker, (r) => runRestart(job, local, r));
+  const bySecondThread = runItems(job, nInit, wantTwo, (r) => runRestart(job, local, r), options);
   let best = 0;
   for (let r = 1; r < nInit; r++) if (job.inertia[r] < job.inertia[best]) best = r;
   const run: LloydRun = {
@@ -87,5 +83,5 @@ export function bestOfRestarts(
     inertia: job.inertia[best],
     iterations: job.iterations[best],
   };
-  return { run, bySecondThread: bySecondThread(job, nInit) };
+  return { run, bySecondThread };
 }

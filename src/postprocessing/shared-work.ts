@@ -35,6 +35,29 @@ export interface WorkerJob {
   solved: Int32Array;
 }
 
+/** An allocator for a job's arrays: shared memory when a worker will read them. */
+export function jobMemory(shared: boolean): (bytes: number) => ArrayBuffer | SharedArrayBuffer {
+  return (bytes) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/**
+ * Runs `solve` on each of the job's `count` items: on the calling thread alone, or with a worker
+ * when `twoThreads` (the job's arrays then in shared memory). Returns how many items the worker
+ * did. `startTogether` makes the caller wait (up to a minute) until the worker runs before taking
+ * items, and then (up to a minute) for every item the worker took, so both share even a short list whatever the
+ * machine's load (tests).
+ */
+export function runItems(job: WorkerJob, count: number, twoThreads: boolean, solve: (item: number) => void, options: { startTogether?: boolean } = {}): number {
+  const worker = twoThreads ? startWorker(job) : null;
+  if (worker && options.startTogether) waitUntilStarted(job);
+  const began = performance.now();
+  claimItems(job, count, 1, solve);
+  if (worker) finishWithWorker(job, count, options.startTogether ? null : began, worker, solve);
+  let bySecond = 0;
+  for (let p = 0; p < count; p++) if (job.solved[p] === 2) bySecond++;
+  return bySecond;
+}
+
 /** Takes items from the job's counter and runs `solve` on each until none is left (or STOP is set). */
 export function claimItems(job: WorkerJob, count: number, by: 1 | 2, solve: (item: number) => void): void {
   const { control, solved } = job;
@@ -50,7 +73,7 @@ export function claimItems(job: WorkerJob, count: number, by: 1 | 2, solve: (ite
 }
 
 /** The worker thread running `job`, or null when it cannot start (the caller then does all the work). */
-export function startWorker(job: WorkerJob): Worker | null {
+function startWorker(job: WorkerJob): Worker | null {
   const ext = extname(__filename);
   const file = join(__dirname, `postprocessing-worker${ext}`);
   // from the TypeScript source (tests, scripts run through tsx) the worker registers tsx first
@@ -68,24 +91,23 @@ export function startWorker(job: WorkerJob): Worker | null {
 }
 
 /** Blocks (up to a minute) until the worker runs or failed: both threads then share even a short list (tests). */
-export function waitUntilStarted(job: WorkerJob): void {
+function waitUntilStarted(job: WorkerJob): void {
   const until = Date.now() + 60_000;
   while (!Atomics.load(job.control, READY) && !Atomics.load(job.control, FAILED) && Date.now() < until) Atomics.wait(job.control, READY, 0, 50);
 }
 
 /**
  * Called once the caller's own `claimItems` returned (after it started at `began`, a
- * performance.now() time): waits for the item the worker is finishing, but not for much longer
- * than the caller took per item — past that (a worker pre-empted by other processes, or still
+ * performance.now() time, or null to wait up to a minute): waits for the item the worker is
+ * finishing, but not for much longer than the caller took per item — past that (a worker pre-empted by other processes, or still
  * compiling its code), or if it failed, the caller runs `solve` on what is left itself, then
  * stops the worker.
  */
-export function finishWithWorker(job: WorkerJob, count: number, began: number, worker: Worker, solve: (item: number) => void): void {
+function finishWithWorker(job: WorkerJob, count: number, began: number | null, worker: Worker, solve: (item: number) => void): void {
   const { control, solved } = job;
   let mine = 0;
   for (let p = 0; p < count; p++) if (solved[p] === 1) mine++;
-  const patience = Math.max(20, (3 * (performance.now() - began)) / Math.max(1, mine));
-  const giveUp = performance.now() + patience;
+  const giveUp = began === null ? performance.now() + 60_000 : performance.now() + Math.max(20, (3 * (performance.now() - began)) / Math.max(1, mine));
   for (;;) {
     const finished = Atomics.load(control, FINISHED);
     if (finished >= count) break;
@@ -103,11 +125,4 @@ export function finishWithWorker(job: WorkerJob, count: number, began: number, w
   }
   Atomics.store(control, STOP, 1);
   void worker.terminate();
-}
-
-/** Items of the job the worker solved. */
-export function bySecondThread(job: WorkerJob, count: number): number {
-  let n = 0;
-  for (let p = 0; p < count; p++) if (job.solved[p] === 2) n++;
-  return n;
 }
