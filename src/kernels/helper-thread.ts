@@ -19,8 +19,9 @@
  * Atomics.wait; the calling thread never waits for it to wake.
  *
  * One helper serves every kernel instance (each has its own memory); instances register with it
- * once, handing over their compiled module, so the helper always runs the calling instance's kernel
- * variant (fused multiply-adds or not, src/kernels/variant.ts) and the bits stay those of one thread. Set MARBLE_THREADS=1 in the environment (or call `setKernelThreads(1)`) to keep all
+ * once, handing over their compiled module, so the helper always runs the calling instance's
+ * kernel variant (fused multiply-adds or not, src/kernels/variant.ts) and the bits stay those of
+ * one thread. Set MARBLE_THREADS=1 in the environment (or call `setKernelThreads(1)`) to keep all
  * kernel work on the calling thread.
  */
 import type { Worker, MessagePort } from "node:worker_threads";

@@ -113,6 +113,14 @@ export function sqDist(a: Float64Array, ia: number, b: Float64Array, ib: number,
   return s;
 }
 
+/**
+ * A lower bound stored as (distance + a running total of moves at the time) read back against the
+ * total now, less a relative margin for the round-off of the running totals.
+ */
+function readBound(stored: number, total: number): number {
+  return stored - total - 1e-12 * (stored + total);
+}
+
 /** Largest n·k for which Lloyd keeps one lower bound per point and centre (Elkan): 32 MB. */
 const ELKAN_MAX_BOUNDS = 4_000_000;
 
@@ -223,7 +231,6 @@ export function lloyd(X: Matrix, C: Matrix, maxIter: number, tol: number): Lloyd
     // E-step with bounds.
     let changed = 0;
     if (bounds) {
-      bounds.newCentres(it);
       for (let i = 0; i < n; i++) {
         const a = labels[i];
         if (upper[i] <= half[a]) continue;
@@ -297,18 +304,15 @@ class ElkanBounds {
     this.keys = new Float64Array(k);
   }
 
+  /** The centres moved by `moved`: bounds follow, and the neighbour orders are recomputed on first use. */
   centresMoved(moved: Float64Array): void {
+    this.epoch++;
     let most = 0;
     for (let c = 0; c < this.k; c++) {
       this.drift[c] += moved[c];
       if (moved[c] > most) most = moved[c];
     }
     this.maxDrift += most;
-  }
-
-  /** The centres moved: the neighbour orders are recomputed on first use. */
-  newCentres(iteration: number): void {
-    this.epoch = iteration;
   }
 
   /** Exact distances to every centre (initial assignment, or after an empty cluster was refilled). */
@@ -328,19 +332,19 @@ class ElkanBounds {
     const { stored, drift, second, maxDrift } = this;
     const a0 = labels[i];
     // Hamerly's test with the bound to the second closest centre (less a round-off margin).
-    const l2 = second[i];
-    if (upper[i] < l2 - maxDrift - 1e-12 * (l2 + maxDrift)) return a0;
+    const l2 = readBound(second[i], maxDrift);
+    if (upper[i] < l2) return a0;
     let u2 = sqDist(x, i * d, cd, a0 * d, d);
     const u0 = Math.sqrt(u2);
     stored[lo + a0] = u0 + drift[a0];
     upper[i] = u0;
-    if (u0 <= half[a0] || u0 < l2 - maxDrift - 1e-12 * (l2 + maxDrift)) return a0;
+    if (u0 <= half[a0] || u0 < l2) return a0;
     const at = this.neighbours(centreDist, a0), order = this.byDistance;
     const reach = 2 * u0;
     let a = a0, u = u0;
     // the new bound to every centre but the winner: the smallest over the centres looked at (their
     // lower bounds or distances, and a0's distance if a0 loses) and, past the stop, ‖c_a0 − c‖ − u0
-    let low = Infinity, lowOwner = -1;
+    let low = Infinity;
     for (let r = 0; r < k - 1; r++) {
       const c = order[at + r];
       const cc = centreDist[a0 * k + c];
@@ -348,10 +352,9 @@ class ElkanBounds {
         low = Math.min(low, cc - u0);
         break;
       }
-      // skipped when c is provably farther than the best so far: by its lower bound (less a
-      // relative margin for the round-off of the running totals) or by Elkan's half-distance test
-      const s = stored[lo + c];
-      const lc = s - drift[c] - 1e-12 * (s + drift[c]);
+      // skipped when c is provably farther than the best so far: by its lower bound or by
+      // Elkan's half-distance test
+      const lc = readBound(stored[lo + c], drift[c]);
       if (u < lc || u < 0.5 * centreDist[a * k + c]) {
         // a lower bound for c: lc, or the half-distance test's ‖c_a − c‖ − u
         const b = Math.max(lc, centreDist[a * k + c] - u);
@@ -362,19 +365,12 @@ class ElkanBounds {
       const dc = Math.sqrt(dc2);
       stored[lo + c] = dc + drift[c];
       if (dc2 < u2 || (dc2 === u2 && c < a)) {
-        if (u < low) {
-          low = u;
-          lowOwner = a;
-        }
+        if (u < low) low = u;
         a = c;
         u = dc;
         u2 = dc2;
-      } else if (dc < low) {
-        low = dc;
-        lowOwner = c;
-      }
+      } else if (dc < low) low = dc;
     }
-    void lowOwner;
     labels[i] = a;
     upper[i] = u;
     second[i] = Math.max(low, 0) + maxDrift;
