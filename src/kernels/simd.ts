@@ -17,9 +17,10 @@
  * bitwise reproducible on a given machine (and kernel variant).
  *
  * The module (compiled from asm/kernels.ts, embedded as base64, in two variants: with fused
- * multiply-adds in the products or without, see src/kernels/variant.ts) is instantiated synchronously on
- * first use with a shared memory that grows as needed; large calls are shared by chunks of rows
- * with a helper thread working on the same memory (src/kernels/helper-thread.ts), same bits either way.
+ * multiply-adds in the products or without, see src/kernels/variant.ts) is instantiated
+ * synchronously on first use with a shared memory that grows as needed; large calls are shared by
+ * chunks of rows with a helper thread working on the same memory (src/kernels/helper-thread.ts),
+ * same bits either way.
  * Where WebAssembly SIMD is unavailable `simdKernels()` returns null and says why once; callers
  * fall back to the float64 loops.
  */
@@ -113,6 +114,12 @@ export function chunkRows(rows: number, work: number): number[] {
 
 function work(args: GemmArgs): number {
   return args[0] * args[1] * args[2];
+}
+
+/** The arguments of a product restricted to its rows [from, from + count). */
+function productRows(args: GemmArgs, from: number, count: number): GemmArgs {
+  const [, N, K, a, sam, sak, b, ldb, c, ldc, bias] = args;
+  return [count, N, K, a + 4 * from * sam, sam, sak, b, ldb, c + 4 * from * ldc, ldc, bias];
 }
 
 function pad4(n: number): number {
@@ -215,19 +222,13 @@ export class SimdKernels {
 
   /** The product kernel, its rows shared with the helper thread when the product is large enough. */
   private product(...args: GemmArgs): void {
-    const [M, N, K, a, sam, sak, b, ldb, c, ldc, bias] = args;
-    this.byRows<GemmArgs>("gemm", this.gemm, M, M * N * K, (from, count) =>
-      [count, N, K, a + 4 * from * sam, sam, sak, b, ldb, c + 4 * from * ldc, ldc, bias]);
+    this.byRows<GemmArgs>("gemm", this.gemm, args[0], work(args), (from, count) => productRows(args, from, count));
   }
 
   /** A product's chunks of rows (the arguments of each), one when it is small. */
   private productChunks(args: GemmArgs): GemmArgs[] {
-    const [M, N, K, a, sam, sak, b, ldb, c, ldc, bias] = args;
-    const bounds = chunkRows(M, M * N * K), chunks: GemmArgs[] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const from = bounds[i];
-      chunks.push([bounds[i + 1] - from, N, K, a + 4 * from * sam, sam, sak, b, ldb, c + 4 * from * ldc, ldc, bias]);
-    }
+    const bounds = chunkRows(args[0], work(args)), chunks: GemmArgs[] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) chunks.push(productRows(args, bounds[i], bounds[i + 1] - bounds[i]));
     return chunks;
   }
 

@@ -31,9 +31,11 @@ function decode(base64: string): Uint8Array {
   return Uint8Array.from(Buffer.from(base64, "base64"));
 }
 
-/** The compiled bytes of `variant`. */
+const decoded: Partial<Record<KernelVariant, Uint8Array>> = {};
+
+/** The compiled bytes of `variant` (decoded once: validation and compilation read the same bytes). */
 export function kernelBytes(variant: KernelVariant): Uint8Array {
-  return decode(variant === "fma" ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64);
+  return (decoded[variant] ??= decode(variant === "fma" ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64));
 }
 
 /** Whether MARBLE_FMA asks for the plain kernels ("0", "false", "off", "no"). */
