@@ -11,15 +11,13 @@
  * Only files matching the checkpoint's own names are ever removed; other files in the folder
  * (a user's notes, `pipeline.json`) stay.
  */
-import { lazyModule } from "../core/lazy-module.js";
+import { sha256 } from "../core/digest.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ValidationError } from "../core/validate.js";
 import { fsyncFolder, writeFileDurable } from "../io/atomic.js";
 import { lockFolder, LOCK_FILE, FolderLockedError } from "../io/lock.js";
 import { decodeSafetensors, type NamedArray } from "./safetensors.js";
-
-const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "checkpoint digests");
 
 export const MANIFEST = "model.json";
 export const CHECKPOINT_FORMAT = "marble-checkpoint";
@@ -131,10 +129,6 @@ export function legacyRunId(dir: string): string {
 /** A path as one shell word, for the commands messages suggest. */
 export function shellArg(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
-export function sha256(bytes: Uint8Array | string): string {
-  return nodeCrypto().createHash("sha256").update(bytes).digest("hex");
 }
 
 /**

@@ -14,12 +14,10 @@
  * A task is done only when complete.json exists and matches result.json; a killed attempt leaves
  * running.json with a dead pid and no complete.json, and is redone.
  */
-import { lazyModule } from "../core/lazy-module.js";
+import { sha256 } from "../core/digest.js";
 import { existsSync, readFileSync, readSync, openSync, closeSync, fstatSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-
-const nodeCrypto = lazyModule<typeof import("node:crypto")>("node:crypto", "sweep digests");
 
 export const SPEC_COPY = "sweep-spec.json";
 export const TASKS_DIR = "tasks";
@@ -59,10 +57,6 @@ export interface CompleteRecord {
 
 export function taskDir(sweepDir: string, index: number): string {
   return join(sweepDir, TASKS_DIR, String(index).padStart(4, "0"));
-}
-
-export function sha256(data: Uint8Array | string): string {
-  return nodeCrypto().createHash("sha256").update(data).digest("hex");
 }
 
 export function processStartTime(pid: number): string | null {

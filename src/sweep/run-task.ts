@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ValidationError } from "../core/validate.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { lockFolder } from "../io/lock.js";
+import { sha256 } from "../core/digest.js";
 import { runExperiment } from "./experiments/index.js";
 import {
   CHECKPOINT_DIR,
@@ -21,7 +22,6 @@ import {
   TASK_FILE,
   readTaskStatus,
   runningRecord,
-  sha256,
   taskDir,
   type CompleteRecord,
 } from "./layout.js";
